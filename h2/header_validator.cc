@@ -406,7 +406,7 @@ HeaderError HeaderValidator::CheckRequest() {
   }
   if (is_extended_connect()) {
     // RFC 8441 §4: :protocol goes with CONNECT, and then :scheme and :path are required; the
-    // :authority is the ordinary one of §8.3.1 and, as every client sends it, required too.
+    // :authority is the ordinary one of §8.3.1, "required on every HTTP/2 transaction" (§5).
     if (method_ != RequestMethod::kConnect) return Fail(HeaderError::kProtocolWithoutConnect);
     if (!(seen_ & kSchemeBit)) return Fail(HeaderError::kMissingScheme);
     if (!(seen_ & kPathBit)) return Fail(HeaderError::kMissingPath);

@@ -25,7 +25,10 @@
 // Costs: PopNext, MarkReady and MarkNotReady are O(log n) for non-incremental streams (a binary
 // heap per urgency) and O(1) for incremental ones (an intrusive circular list); picking the
 // urgency is one count-trailing-zeros over an 8-bit mask. Register allocates one map node;
-// after that, no call allocates except when a heap's capacity grows.
+// after that, no call allocates except when a heap's capacity grows (to its working size) or
+// the pending-update buffer grows (to at most max_pending_updates).
+//
+// A moved-from scheduler may only be destroyed or assigned to.
 //
 // What it does not do: flow control, control frames, or frame sizes; it orders streams only.
 
