@@ -199,8 +199,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // A validator that saw another block first must give the same answer.
   HeaderValidator reused(options);
-  Fields other = {{":method", "CONNECT"}, {":authority", "a:1"}, {"host", "a:1"},
-                  {"content-length", "9"}, {"te", "trailers"}};
+  Fields other = {{":method", "CONNECT"},
+                  {":authority", "a:1"},
+                  {"host", "a:1"},
+                  {"content-length", "9"},
+                  {"te", "trailers"}};
   (void)Run(reused, HeaderBlockKind::kRequest, !end_stream, other);
   (void)Run(reused, static_cast<HeaderBlockKind>((flags + 1) & 3), end_stream, fields);
   Require(Run(reused, kind, end_stream, fields) == result);
