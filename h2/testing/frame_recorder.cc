@@ -381,6 +381,7 @@ void FrameRecorder::OnFrameError(const FrameHeader& h, ErrorCode code, ErrorScop
   if (code == ErrorCode::kNoError) Violation("error with NO_ERROR");
   Add("error " + CodeName(code) + " " + std::string(ErrorScopeName(scope)) + " \"" +
       std::string(reason) + "\"");
+  if (scope == ErrorScope::kConnection) connection_error_ = true;
   phase_ = scope == ErrorScope::kConnection ? Phase::kDead : Phase::kExpectHeader;
 }
 

@@ -38,7 +38,7 @@ class FrameRecorder : public FrameListener {
   // True when the last frame was completed (or there was none) and no connection error was
   // reported: what a clean end of input looks like.
   bool AtFrameBoundary() const { return phase_ == Phase::kExpectHeader; }
-  bool saw_connection_error() const { return phase_ == Phase::kDead; }
+  bool saw_connection_error() const { return connection_error_; }
   // Number of frames whose header was reported.
   size_t frames() const { return frames_; }
   // The log joined with '\n'.
@@ -109,6 +109,7 @@ class FrameRecorder : public FrameListener {
   Phase phase_ = Phase::kExpectHeader;
   FrameHeader header_;
   size_t frames_ = 0;
+  bool connection_error_ = false;
   // kBody accounting.
   uint64_t expected_payload_ = 0;
   uint64_t payload_ = 0;
