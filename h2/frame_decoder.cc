@@ -85,6 +85,32 @@ SettingError CheckSetting(const Setting& s) {
 
 }  // namespace
 
+class FrameDecoder::Input {
+ public:
+  explicit Input(std::span<const uint8_t> bytes)
+      : begin_(bytes.data()), cursor_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+
+  size_t Remaining() const { return static_cast<size_t>(end_ - cursor_); }
+  size_t Offset() const { return static_cast<size_t>(cursor_ - begin_); }
+  size_t MinLengthRemaining(size_t length) const { return std::min(length, Remaining()); }
+  const uint8_t* cursor() const { return cursor_; }
+  void AdvanceCursor(size_t amount) {
+    H2_DCHECK_LE(amount, Remaining());
+    cursor_ += amount;
+  }
+  std::span<const uint8_t> Take(size_t amount) {
+    H2_DCHECK_LE(amount, Remaining());
+    std::span<const uint8_t> out(cursor_, amount);
+    cursor_ += amount;
+    return out;
+  }
+
+ private:
+  const uint8_t* begin_;
+  const uint8_t* cursor_;
+  const uint8_t* end_;
+};
+
 FrameDecoder::FrameDecoder(FrameListener* listener) : listener_(listener) {
   H2_CHECK(listener != nullptr);
   buffer_.reserve(64);
@@ -100,7 +126,7 @@ void FrameDecoder::Stop() {
 }
 
 size_t FrameDecoder::Decode(std::span<const uint8_t> input) {
-  DecodeBuffer db(input);
+  Input db(input);
   DecodeStatus status = DecodeStatus::kDone;
   // Each step returns kDone when it finished its part of the frame (so the next state can run,
   // even with no input left: zero-length frames end here), kInProgress when it needs more
@@ -141,7 +167,7 @@ size_t FrameDecoder::Decode(std::span<const uint8_t> input) {
   return db.Offset();
 }
 
-const uint8_t* FrameDecoder::Gather(DecodeBuffer& db, size_t need) {
+const uint8_t* FrameDecoder::Gather(Input& db, size_t need) {
   static constexpr uint8_t kNothing = 0;
   if (need == 0) return &kNothing;
   if (buffered_ == 0 && db.Remaining() >= need) return db.Take(need).data();
@@ -173,7 +199,7 @@ DecodeStatus FrameDecoder::StreamError(ErrorCode code, std::string_view reason) 
   return DecodeStatus::kDone;
 }
 
-DecodeStatus FrameDecoder::DecodeHeader(DecodeBuffer& db) {
+DecodeStatus FrameDecoder::DecodeHeader(Input& db) {
   const uint8_t* p = Gather(db, kFrameHeaderSize);
   if (p == nullptr) return DecodeStatus::kInProgress;
   header_ = ParseFrameHeader(p);
@@ -308,7 +334,7 @@ DecodeStatus FrameDecoder::StartFrame() {
   return DecodeStatus::kDone;
 }
 
-DecodeStatus FrameDecoder::DecodePrefix(DecodeBuffer& db) {
+DecodeStatus FrameDecoder::DecodePrefix(Input& db) {
   const uint8_t* p = Gather(db, prefix_length_);
   if (p == nullptr) return DecodeStatus::kInProgress;
   remaining_ -= prefix_length_;
@@ -369,7 +395,7 @@ void FrameDecoder::StartBody() {
   }
 }
 
-DecodeStatus FrameDecoder::DecodePayload(DecodeBuffer& db) {
+DecodeStatus FrameDecoder::DecodePayload(Input& db) {
   size_t n = db.MinLengthRemaining(remaining_);
   if (n > 0) {
     std::span<const uint8_t> piece = db.Take(n);
@@ -398,7 +424,7 @@ DecodeStatus FrameDecoder::DecodePayload(DecodeBuffer& db) {
   return DecodeStatus::kDone;
 }
 
-DecodeStatus FrameDecoder::DecodePadding(DecodeBuffer& db) {
+DecodeStatus FrameDecoder::DecodePadding(Input& db) {
   size_t n = db.MinLengthRemaining(padding_);
   if (n > 0) {
     db.AdvanceCursor(n);
@@ -432,7 +458,7 @@ void FrameDecoder::EndFrame() {
   }
 }
 
-DecodeStatus FrameDecoder::SkipPayload(DecodeBuffer& db) {
+DecodeStatus FrameDecoder::SkipPayload(Input& db) {
   size_t n = db.MinLengthRemaining(remaining_);
   db.AdvanceCursor(n);
   remaining_ -= static_cast<uint32_t>(n);
@@ -441,7 +467,7 @@ DecodeStatus FrameDecoder::SkipPayload(DecodeBuffer& db) {
   return DecodeStatus::kDone;
 }
 
-DecodeStatus FrameDecoder::DecodeSettings(DecodeBuffer& db) {
+DecodeStatus FrameDecoder::DecodeSettings(Input& db) {
   while (remaining_ > 0) {
     const uint8_t* p = Gather(db, kSettingSize);
     if (p == nullptr) return DecodeStatus::kInProgress;
@@ -461,7 +487,7 @@ DecodeStatus FrameDecoder::DecodeSettings(DecodeBuffer& db) {
   return DecodeStatus::kDone;
 }
 
-DecodeStatus FrameDecoder::DecodeWholePayload(DecodeBuffer& db) {
+DecodeStatus FrameDecoder::DecodeWholePayload(Input& db) {
   const uint8_t* p = Gather(db, header_.length);
   if (p == nullptr) return DecodeStatus::kInProgress;
   remaining_ = 0;

@@ -31,7 +31,6 @@
 #include <string_view>
 #include <vector>
 
-#include "base/decode_buffer.h"
 #include "base/status.h"
 #include "h2/frame_header.h"
 #include "h2/frame_listener.h"
@@ -93,14 +92,18 @@ class FrameDecoder {
   const FrameHeader& current_header() const { return header_; }
 
  private:
-  DecodeStatus DecodeHeader(DecodeBuffer& db);
+  // The input of one Decode() call: a bounds-checked cursor. (A private stand-in for
+  // base/decode_buffer.h's DecodeBuffer, which does not compile with NDEBUG yet.)
+  class Input;
+
+  DecodeStatus DecodeHeader(Input& db);
   DecodeStatus StartFrame();
-  DecodeStatus DecodePrefix(DecodeBuffer& db);
-  DecodeStatus DecodePayload(DecodeBuffer& db);
-  DecodeStatus DecodePadding(DecodeBuffer& db);
-  DecodeStatus DecodeWholePayload(DecodeBuffer& db);
-  DecodeStatus DecodeSettings(DecodeBuffer& db);
-  DecodeStatus SkipPayload(DecodeBuffer& db);
+  DecodeStatus DecodePrefix(Input& db);
+  DecodeStatus DecodePayload(Input& db);
+  DecodeStatus DecodePadding(Input& db);
+  DecodeStatus DecodeWholePayload(Input& db);
+  DecodeStatus DecodeSettings(Input& db);
+  DecodeStatus SkipPayload(Input& db);
 
   void StartBody();
   void EndFrame();
@@ -111,7 +114,7 @@ class FrameDecoder {
   // Gather returns a pointer to the next `need` bytes, contiguous: into the input when they
   // are all there and nothing is buffered (consuming them), else into buffer_ once enough have
   // been copied there. Returns nullptr when the input ran out first (the bytes are kept).
-  const uint8_t* Gather(DecodeBuffer& db, size_t need);
+  const uint8_t* Gather(Input& db, size_t need);
 
   DecodeStatus ConnectionError(ErrorCode code, std::string_view reason);
   DecodeStatus StreamError(ErrorCode code, std::string_view reason);
