@@ -17,13 +17,14 @@ namespace {
 std::atomic<size_t> g_allocations{0};
 }  // namespace
 
-void* operator new(size_t size) {
+// noinline: GCC 12 at -O2 otherwise inlines both and misreports malloc/free as mismatched.
+__attribute__((noinline)) void* operator new(size_t size) {
   ++g_allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   std::abort();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace h2engine::h2 {
 namespace {
