@@ -68,8 +68,8 @@ class Encoder {
 
  private:
   void EncodeField(const HeaderField& field, h2engine::ByteSink& out);
-  // ShouldIndex is the indexing policy for a field that is neither sensitive nor in a table.
-  bool ShouldIndex(uint32_t static_name_index, size_t entry_size) const;
+  // IndexableName is the policy's list of names whose values rarely repeat (false for them).
+  static bool IndexableName(uint32_t static_name_index);
   // WriteLiteral writes a literal representation: `pattern` and `prefix_bits` select §6.2.1,
   // §6.2.2 or §6.2.3; a name_index of 0 sends the name as a string.
   void WriteLiteral(uint8_t pattern, int prefix_bits, uint32_t name_index, std::string_view name,
