@@ -155,33 +155,35 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
     }
     if (p > p_last) continue;
 
-    // One look-up at a time: the last bits of the input or the last bytes of room, and a long
-    // code (0 < used <= left: every symbol in the entry is made of input bits). Back to groups
-    // as soon as they can run again.
+    // One look-up at a time: the last bits of the input or the last bytes of room, and after a
+    // long code. Back to the top as soon as groups can run again.
     uint32_t e;
-    uint32_t used;
+    bool careful = false;
     for (;;) {
       refill();
       e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
-      used = EntryBits(e);
-      if (H2_PREDICT_FALSE(used - 1 >= left || o_end - o < 2)) break;
+      // 0 < used <= left: every symbol in the entry is made of input bits.
+      if (H2_PREDICT_FALSE(EntryBits(e) - 1 >= left || o_end - o < 2)) {
+        careful = true;
+        break;
+      }
       StoreSymbols(o, e);
       o += EntryCount(e);
-      consume(used);
+      consume(EntryBits(e));
       if (p > p_last ||
           (left >= kGroupBits && static_cast<size_t>(o_end - o) >= kGroupOutput)) {
         break;
       }
     }
-    if (used - 1 < left && o_end - o >= 2) continue;
+    if (!careful) continue;
 
     // The careful path, with exact bounds: long codes, the end of the input, the end of the
     // output room. Up to 7 1-bits cannot hold a code (gen_huffman_table.py checks): padding.
     if (IsPadding(bits, left)) break;
     const size_t avail = std::min<size_t>(nbits, left);
-    if (used != 0) {
+    if (EntryBits(e) != 0) {
       // The entry's first code fits in the primary table.
-      uint32_t n = used;
+      uint32_t n = EntryBits(e);
       size_t count = EntryCount(e);
       if (n > avail) {
         n = EntryFirstBits(e);
