@@ -241,6 +241,9 @@ void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink
   // Each step stores 8 bytes at `o`, of which only the complete ones count; the others are
   // overwritten by the next step or lie in the 8 bytes of slack.
   uint8_t* const start = out.Reserve(encoded_length + 8);
+  // A step stores at o <= o_limit only, so even a wrong `encoded_length` (a caller's bug) cannot
+  // make it write outside what was reserved.
+  const uint8_t* const o_limit = start + encoded_length;
   uint8_t* o = start;
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const uint8_t* const end = p + s.size();
@@ -252,6 +255,7 @@ void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink
     // n + length <= 7 + 56 < 64, so the shift below is by less than 64.
     acc |= left_justified_code >> n;
     n += length;
+    H2_CHECK(o <= o_limit);
     Store64BE(o, acc);
     o += n >> 3;
     acc <<= n & 56;
@@ -280,6 +284,7 @@ void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink
   for (; p != end; ++p) emit(kLeftJustifiedCodes[*p], kHuffmanCodeLengths[*p]);
   if (n != 0) {
     // Pad with the most significant bits of EOS: 1-bits.
+    H2_CHECK(o < o_limit);
     *o++ = static_cast<uint8_t>((acc >> 56) | (0xffu >> n));
   }
   H2_DCHECK_EQ(static_cast<size_t>(o - start), encoded_length);

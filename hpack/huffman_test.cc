@@ -216,6 +216,13 @@ TEST(HuffmanTest, EncodeAppendsToExistingContent) {
   EXPECT_EQ(ToHex(sink.span()), "7879" "9bd9ab");
 }
 
+TEST(HuffmanDeathTest, EncodeWithTooSmallALengthAbortsInsteadOfOverflowing) {
+  // "hello, world" is 9 bytes of code; claiming 1 must stop the encoder, not let it write on.
+  ASSERT_EQ(HuffmanEncodedLength("hello, world"), 9u);
+  ByteSink sink;
+  EXPECT_DEATH(HuffmanEncode("hello, world", 1, sink), "");
+}
+
 TEST(HuffmanTest, EverySingleByteRoundTripsAndMatchesReference) {
   for (int c = 0; c < 256; ++c) {
     SCOPED_TRACE(c);
