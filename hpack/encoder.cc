@@ -21,7 +21,15 @@ constexpr uint8_t kSizeUpdatePattern = 0x20;           // §6.3, 5-bit size
 }  // namespace
 
 Encoder::Encoder(const EncoderOptions& options)
-    : options_(options), table_(std::min(kDefaultHeaderTableSize, options.max_table_size)) {}
+    : options_(options), table_(kDefaultHeaderTableSize) {
+  // The peer's decoder starts at the protocol's 4096 (RFC 9113 §6.5.2). A smaller cap of ours
+  // is announced at the start of the first block, so that both tables stay identical (and the
+  // peer need not keep memory we will not use).
+  if (options_.max_table_size < kDefaultHeaderTableSize) {
+    update_pending_ = true;
+    pending_min_size_ = pending_size_ = options_.max_table_size;
+  }
+}
 
 void Encoder::SetPeerMaxTableSize(uint32_t size) {
   const uint32_t target = std::min(size, options_.max_table_size);

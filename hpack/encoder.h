@@ -14,11 +14,11 @@
 //    `content-length` and `age`, whose values rarely repeat (measured; see hpack/README.md).
 // Strings are Huffman-coded (§5.2) only when that is strictly shorter.
 //
-// Table size: the encoder uses min(peer's SETTINGS_HEADER_TABLE_SIZE, options.max_table_size),
-// starting from min(4096, options.max_table_size) (using less than the peer allows needs no
-// signal). After SetPeerMaxTableSize changes it, the next block begins with the §6.3 updates
-// §4.2 requires: the smallest size reached since the last block if it is below the final one,
-// then the final one.
+// Table size: the encoder uses min(peer's SETTINGS_HEADER_TABLE_SIZE, options.max_table_size).
+// Both sides start at the protocol's 4096; an options.max_table_size below that is announced
+// by a §6.3 update at the start of the first block. After SetPeerMaxTableSize changes the size,
+// the next block begins with the updates §4.2 requires: the smallest size reached since the
+// last block if it is below the final one, then the final one.
 //
 // Speed: one pass over the fields; one output reservation per field; hashes computed once per
 // field; no allocation per field once the table and the output sink have reached their size.
