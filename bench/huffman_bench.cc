@@ -48,7 +48,7 @@ const char* const kRealisticValues[] = {
     "application/json",
     "Sat, 10 Nov 2012 03:36:33 GMT",
     "CP=\"CAO DSP COR CUR ADMi DEVi TAIi PSAi PSDi IVAi IVDi CONi OUR DELi SAMi UNRi PUBi OTR"
-     "i IND PHY ONL UNI PUR FIN COM NAV INT DEM CNT POL PRE\"",
+    "i IND PHY ONL UNI PUR FIN COM NAV INT DEM CNT POL PRE\"",
     "4715",
     "43",
     "0",
@@ -64,7 +64,7 @@ const char* const kRealisticValues[] = {
     "Apache",
     "application/x-javascript;charset=UTF-8",
     "NYT-S=0M0SovqlRxK8PDXrmvxADeHKjc4hKLrMXGdeFz9JchiAI7clrZeQfNdsV.Ynx4rkFI; path=/; domain"
-     "=.nytimes.com",
+    "=.nytimes.com",
     "Tue, 07 Aug 2012 05:29:55 GMT",
     "Wed, 07 Nov 2012 19:48:32 GMT",
     "keep-alive",
@@ -155,8 +155,8 @@ const char* const kRealisticValues[] = {
     "application/json; charset=utf-8",
     "close",
     "policyref=\"http://info.yahoo.com/w3c/p3p.xml\", CP=\"CAO DSP COR CUR ADM DEV TAI PSA PS"
-     "D IVAi IVDi CONi TELo OTPi OUR DELi SAMi OTRi UNRi PUBi IND PHY ONL UNI PUR FIN COM NAV "
-     "INT DEM CNT STA POL HEA PRE LOC GOV\"",
+    "D IVAi IVDi CONi TELo OTPi OUR DELi SAMi OTRi UNRi PUBi IND PHY ONL UNI PUR FIN COM NAV "
+    "INT DEM CNT STA POL HEA PRE LOC GOV\"",
     "77450",
     "image/jpeg",
     "image/jpeg",
@@ -175,8 +175,8 @@ const char* const kRealisticValues[] = {
     "Thu, 17 Oct 2013 09:07:17 GMT",
     "GET",
     "policyref=\"http://info.yahoo.com/w3c/p3p.xml\", CP=\"CAO DSP COR CUR ADM DEV TAI PSA PS"
-     "D IVAi IVDi CONi TELo OTPi OUR DELi SAMi OTRi UNRi PUBi IND PHY ONL UNI PUR FIN COM NAV "
-     "INT DEM CNT STA POL HEA PRE LOC GOV\"",
+    "D IVAi IVDi CONi TELo OTPi OUR DELi SAMi OTRi UNRi PUBi IND PHY ONL UNI PUR FIN COM NAV "
+    "INT DEM CNT STA POL HEA PRE LOC GOV\"",
     "application/javascript",
     "1722",
     "200",
@@ -188,7 +188,7 @@ const char* const kRealisticValues[] = {
     "\"57e-501c63f3\"",
     "chunked",
     "policyref=\"http://googleads.g.doubleclick.net/pagead/gcn_p3p_.xml\", CP=\"CURa ADMa DEV"
-     "a TAIo PSAo PSDo OUR IND UNI PUR INT DEM STA PRE COM NAV OTC NOI DSP COR\"",
+    "a TAIo PSAo PSDo OUR IND UNI PUR INT DEM STA PRE COM NAV OTC NOI DSP COR\"",
     "gzip",
     "168250",
     "Sat, 03 Nov 2012 13:28:23 GMT",
@@ -209,8 +209,8 @@ const char* const kRealisticValues[] = {
     "gzip",
     "204",
     "policyref=\"http://info.yahoo.com/w3c/p3p.xml\", CP=\"CAO DSP COR CUR ADM DEV TAI PSA PS"
-     "D IVAi IVDi CONi TELo OTPi OUR DELi SAMi OTRi UNRi PUBi IND PHY ONL UNI PUR FIN COM NAV "
-     "INT DEM CNT STA POL HEA PRE LOC GOV\"",
+    "D IVAi IVDi CONi TELo OTPi OUR DELi SAMi OTRi UNRi PUBi IND PHY ONL UNI PUR FIN COM NAV "
+    "INT DEM CNT STA POL HEA PRE LOC GOV\"",
     "public, must-revalidate, proxy-revalidate, max-age=426970",
     "s1.bdstatic.com",
     "Hit from cloudfront",
@@ -247,7 +247,7 @@ const char* const kRealisticValues[] = {
     "keep-alive",
     "1.0 e0361d2450a4995d92d661bf6b825ede.cloudfront.net (CloudFront)",
     "localization=en-us%3Bus%3Bus; expires=Sat, 01-Nov-2014 13:41:30 GMT; path=/; domain=.fli"
-     "ckr.com",
+    "ckr.com",
     "245531",
     "max-age=307195",
     "Sat, 03 Nov 2012 13:38:24 GMT",
@@ -268,7 +268,7 @@ const char* const kRealisticValues[] = {
     "Sat, 10 Nov 2012 04:59:19 GMT",
     "200",
     "/im_siggHulEjLwgzPyrVDkZ9oNPng---x200-y133-q90/amd/20121031-00005828-yj_corptrend-000-51"
-     "670401-view.jpg",
+    "670401-view.jpg",
     "Thu, 01 Nov 2012 21:24:39 GMT",
     "no-cache, no-store, must-revalidate",
     "Fri, 27 Aug 2010 00:22:54 GMT",
@@ -281,8 +281,8 @@ const char* const kRealisticValues[] = {
     "200",
     "VIEMSNVM001001",
     "bcookie=\"v=2&bae845a5-83ed-4590-becf-f0f3d586432b\"; leo_auth_token=\"GST:UDbWFFpLLdcS6"
-     "gHJ7NJa3XYRsc7W_gDwutbWnlWLfo7G_2Y4jfLH-H:1351948419:4b5c0f1309310a9b659b97d8960e64fdd63"
-     "5526b\"; JSESSIONID=\"ajax:0608630266152992729\"; visit=\"v=1&G\"; X-LI-IDC=C1",
+    "gHJ7NJa3XYRsc7W_gDwutbWnlWLfo7G_2Y4jfLH-H:1351948419:4b5c0f1309310a9b659b97d8960e64fdd63"
+    "5526b\"; JSESSIONID=\"ajax:0608630266152992729\"; visit=\"v=1&G\"; X-LI-IDC=C1",
     "1333",
     "gzip",
     "application/x-javascript",
@@ -323,8 +323,7 @@ Corpus MakeCorpus(CorpusId id) {
     }
     case kBase64Cookie: {
       // A 4 KB base64 value (session cookies, tokens): a near-uniform 64-symbol alphabet.
-      static const char kB64[] =
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      static const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
       std::mt19937 rng(1);
       std::string v(4096, '\0');
       for (char& ch : v) ch = kB64[rng() % 64];
@@ -417,8 +416,8 @@ std::vector<uint8_t> LiteralBlock(const Corpus& c, bool huffman) {
   std::vector<uint8_t> block;
   for (size_t i = 0; i < c.plain.size(); ++i) {
     block.push_back(0x04);
-    const uint8_t* data = huffman ? c.encoded[i].data()
-                                  : reinterpret_cast<const uint8_t*>(c.plain[i].data());
+    const uint8_t* data =
+        huffman ? c.encoded[i].data() : reinterpret_cast<const uint8_t*>(c.plain[i].data());
     size_t len = huffman ? c.encoded[i].size() : c.plain[i].size();
     // §5.1 integer, 7-bit prefix, H bit on top.
     uint8_t h = huffman ? 0x80 : 0x00;
@@ -465,7 +464,10 @@ void Nghttp2Inflate(benchmark::State& state, bool huffman) {
 }
 
 void BM_Nghttp2InflateHuffmanLiterals(benchmark::State& state) { Nghttp2Inflate(state, true); }
-BENCHMARK(BM_Nghttp2InflateHuffmanLiterals)->Arg(kRealistic)->Arg(kOneLongValue)->Arg(kBase64Cookie);
+BENCHMARK(BM_Nghttp2InflateHuffmanLiterals)
+    ->Arg(kRealistic)
+    ->Arg(kOneLongValue)
+    ->Arg(kBase64Cookie);
 
 void BM_Nghttp2InflateRawLiterals(benchmark::State& state) { Nghttp2Inflate(state, false); }
 BENCHMARK(BM_Nghttp2InflateRawLiterals)->Arg(kRealistic)->Arg(kOneLongValue)->Arg(kBase64Cookie);

@@ -127,7 +127,7 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
   };
 
   // One step after a refill (56 <= nbits <= 63).
-  auto step = [&]() __attribute__((always_inline)) -> Step {
+  auto step = [&]() __attribute__((always_inline)) {
     uint32_t e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
     // The fast path: a group of look-ups while there are at least kGroupBits input bits and
     // kGroupOutput bytes of room. A look-up whose first code is longer than the primary table

@@ -47,8 +47,7 @@ constexpr size_t HuffmanMaxDecodedLength(size_t encoded_length) {
 // *out by at most min(max_output, HuffmanMaxDecodedLength(in.size())) bytes before trimming it
 // to the decoded length. An empty input decodes to an empty string. `in` must not point into
 // *out.
-[[nodiscard]] bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output,
-                                 std::string* out);
+[[nodiscard]] bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output, std::string* out);
 
 // HuffmanDecodeTo is HuffmanDecode into caller-owned memory: it decodes `in` into `out` and
 // sets *out_length to the decoded length. It returns false on the same invalid input as

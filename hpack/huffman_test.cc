@@ -213,7 +213,9 @@ TEST(HuffmanTest, EncodeAppendsToExistingContent) {
   ByteSink sink;
   sink.Append(std::string_view("xy"));
   HuffmanEncode("gzip", HuffmanEncodedLength("gzip"), sink);
-  EXPECT_EQ(ToHex(sink.span()), "7879" "9bd9ab");
+  EXPECT_EQ(ToHex(sink.span()),
+            "7879"
+            "9bd9ab");
 }
 
 TEST(HuffmanDeathTest, EncodeWithTooSmallALengthAbortsInsteadOfOverflowing) {
@@ -314,7 +316,7 @@ std::vector<uint8_t> BitsOf(std::initializer_list<std::string_view> parts) {
   return Reference::PackBits(all);
 }
 const std::string_view kEosBits = "111111111111111111111111111111";  // 30 ones
-const std::string_view kA = "00011";                                   // 'a', 5 bits
+const std::string_view kA = "00011";                                 // 'a', 5 bits
 
 TEST(HuffmanTest, Rfc7541Section5_2_EosInTheStringIsAnError) {
   // EOS alone, padded with 11: ff ff ff ff.
@@ -423,7 +425,8 @@ TEST(HuffmanTest, DecodeToWritesOnlyInsideItsBuffer) {
     std::string s(rng() % 100, '\0');
     for (char& c : s) c = static_cast<char>(i % 2 ? rng() : 'a' + rng() % 26);
     std::vector<uint8_t> encoded = Encode(s);
-    for (size_t room : {s.size(), s.size() + 1, s.size() / 2, HuffmanMaxDecodedLength(encoded.size())}) {
+    for (size_t room :
+         {s.size(), s.size() + 1, s.size() / 2, HuffmanMaxDecodedLength(encoded.size())}) {
       std::vector<uint8_t> buf(room + 32, 0xa5);
       size_t n = 12345;
       bool ok = HuffmanDecodeTo(encoded, std::span<uint8_t>(buf.data(), room), &n);
@@ -443,7 +446,8 @@ TEST(HuffmanTest, MaxDecodedLengthIsTheFiveBitBound) {
   EXPECT_EQ(HuffmanMaxDecodedLength(2), 3u);
   EXPECT_EQ(HuffmanMaxDecodedLength(5), 8u);
   EXPECT_EQ(HuffmanMaxDecodedLength(13), 20u);
-  EXPECT_EQ(HuffmanMaxDecodedLength(SIZE_MAX / 4), SIZE_MAX / 4 / 5 * 8 + (SIZE_MAX / 4) % 5 * 8 / 5);
+  EXPECT_EQ(HuffmanMaxDecodedLength(SIZE_MAX / 4),
+            SIZE_MAX / 4 / 5 * 8 + (SIZE_MAX / 4) % 5 * 8 / 5);
   // The bound is reached: 5-bit symbols only. 13 bytes = 104 bits = 20 symbols + 4 bits pad.
   for (size_t n = 0; n < 40; ++n) {
     std::string zeros(HuffmanMaxDecodedLength(n), '0');
@@ -480,11 +484,20 @@ TEST(HuffmanTest, DecoderAgreesWithReferenceOnArbitraryInput) {
         for (char& c : s) c = static_cast<char>(rng() % 3 ? 'a' + rng() % 26 : rng());
         in = ref.Encode(s);
         switch (rng() % 5) {
-          case 0: if (!in.empty()) in[rng() % in.size()] ^= static_cast<uint8_t>(1 << rng() % 8); break;
-          case 1: if (!in.empty()) in.pop_back(); break;
-          case 2: in.push_back(static_cast<uint8_t>(rng())); break;
-          case 3: in.push_back(0xff); break;
-          default: break;
+          case 0:
+            if (!in.empty()) in[rng() % in.size()] ^= static_cast<uint8_t>(1 << rng() % 8);
+            break;
+          case 1:
+            if (!in.empty()) in.pop_back();
+            break;
+          case 2:
+            in.push_back(static_cast<uint8_t>(rng()));
+            break;
+          case 3:
+            in.push_back(0xff);
+            break;
+          default:
+            break;
         }
       }
     }
