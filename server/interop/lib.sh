@@ -148,7 +148,7 @@ _cleanup() {
   local rc=$?
   local pid
   for pid in "${_bg_pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  for pid in "${_server_pids[@]}"; do _stop_pid "$pid" 3 >/dev/null 2>&1 || true; done
+  for pid in "${_server_pids[@]}"; do _stop_pid "$pid" 3; done
   if [[ -n $WORK && -d $WORK ]]; then
     if ((_n_fail > 0)) && [[ -n ${TEST_UNDECLARED_OUTPUTS_DIR:-} ]]; then
       cp -r "$WORK/logs" "$TEST_UNDECLARED_OUTPUTS_DIR/$_test_name-logs" 2>/dev/null || true
@@ -278,39 +278,29 @@ url() {
   fi
 }
 
-# _stop_pid PID SECONDS: SIGTERM, wait up to SECONDS for the exit, then SIGKILL. Prints the
-# exit status (or "timeout" and the status after SIGKILL).
+# _stop_pid PID SECONDS: SIGTERM, wait up to SECONDS for the exit, then SIGKILL. Sets
+# EXIT_STATUS to the exit status, or to "timeout" when SIGKILL was needed. (A global, not
+# output: `wait` works only in the shell that started the process, not in $(...).)
 _stop_pid() {
-  local pid=$1 secs=$2 i rc=0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      wait "$pid" 2>/dev/null || rc=$?
-      echo "$rc"
-      return 0
-    fi
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || rc=$?
-  echo "timeout $rc"
+  kill -TERM "$1" 2>/dev/null || true
+  wait_exit "$1" "$2"
 }
 
 # wait_exit PID SECONDS: waits (without signalling) up to SECONDS for a background process to
-# exit; prints its exit status, or "timeout" after killing it.
+# exit; sets EXIT_STATUS to its exit status, or to "timeout" after killing it.
 wait_exit() {
   local pid=$1 secs=$2 i rc=0
   for ((i = 0; i < secs * 10; i++)); do
     if ! kill -0 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || rc=$?
-      echo "$rc"
+      EXIT_STATUS=$rc
       return 0
     fi
     sleep 0.1
   done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  echo "timeout"
+  EXIT_STATUS=timeout
 }
 
 # _forget_server PID: drops PID from the servers the cleanup trap stops.
@@ -327,12 +317,15 @@ stop_servers() {
   local pid st bad=""
   for pid in "${_server_pids[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      wait "$pid" 2>/dev/null
-      bad+="server $pid died during the test (status $?); "
+      local rc=0
+      wait "$pid" 2>/dev/null || rc=$?
+      bad+="server $pid died during the test (status $rc); "
       continue
     fi
-    st=$(_stop_pid "$pid" 10)
-    if full_contract && [[ $st != 0 ]]; then bad+="server $pid: exit status after SIGTERM '$st', want 0; "; fi
+    _stop_pid "$pid" 10
+    if full_contract && [[ $EXIT_STATUS != 0 ]]; then
+      bad+="server $pid: exit status after SIGTERM '$EXIT_STATUS', want 0; "
+    fi
   done
   _server_pids=()
   PORT_TLS=""

@@ -102,7 +102,7 @@ traversal() {
 echo_route() {
   local kind=$1 want=$2
   shift 2
-  local h="$WORK/out/echo-$kind-$want.h" b="$WORK/out/echo-$kind-$want.b"
+  local h="$WORK/out/echo-$kind-${want//\//_}.h" b="$WORK/out/echo-$kind-${want//\//_}.b"
   "${CURL[@]}" "$@" --data-binary "@$ROOT/medium.bin" -H 'content-type: application/octet-stream' \
     -D "$h" -o "$b" "$(url "$kind" /echo)" || return 1
   tr -d '\r' <"$h" >"$h.lf"
