@@ -9,12 +9,6 @@
       (more than the 65,535-byte initial window: the server must send WINDOW_UPDATE) and a
       GET /echo.
 
-  h2_client.py watch-goaway --port P --cafile CERT --ready FILE
-      Completes one request over TLS, writes FILE, then waits for the server's graceful
-      shutdown (RFC 9113 section 6.8): a GOAWAY with last_stream_id 2^31-1, then a GOAWAY with
-      the last stream it processed (1 here), both NO_ERROR, then the end of the connection.
-      It answers PINGs meanwhile.
-
 Exit status 0 when every check passes, 1 otherwise; lines starting with "= " are details.
 """
 
@@ -22,7 +16,6 @@ import argparse
 import os
 import socket
 import ssl
-import struct
 import sys
 import time
 
@@ -30,9 +23,6 @@ import h2.config
 import h2.connection
 import h2.events
 import h2.exceptions
-
-MAX_STREAM_ID = 2**31 - 1
-
 
 class Failure(Exception):
     pass
@@ -243,57 +233,9 @@ def fetch(args):
     return 1 if errors else 0
 
 
-def watch_goaway(args):
-    client = Client(args)
-    client.sock = connect(args)
-    client.conn.initiate_connection()
-    client.open(Stream("GET", "/small.txt", "200"))
-    client.flush()
-    client.run_until(lambda: client.streams[1].ended, 10, "the first response")
-    with open(args.ready, "w") as f:
-        f.write("ready\n")
-    # python-h2 accepts no frame once it has seen GOAWAY, so read raw frames from here on.
-    sock, buf, goaways = client.sock, b"", []
-    deadline = time.monotonic() + args.wait
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            print(f"error: connection still open after {args.wait} s; GOAWAYs seen: {goaways}")
-            return 1
-        sock.settimeout(left)
-        try:
-            data = sock.recv(65536)
-        except socket.timeout:
-            continue
-        except (ConnectionResetError, ssl.SSLError) as e:
-            print(f"error: connection ended badly: {e!r}; GOAWAYs seen: {goaways}")
-            return 1
-        if not data:
-            break
-        buf += data
-        while len(buf) >= 9:
-            length = int.from_bytes(buf[:3], "big")
-            ftype, flags = buf[3], buf[4]
-            if len(buf) < 9 + length:
-                break
-            payload, buf = buf[9:9 + length], buf[9 + length:]
-            if ftype == 7:  # GOAWAY
-                last, code = struct.unpack(">II", payload[:8])
-                goaways.append((last & MAX_STREAM_ID, code))
-                print(f"= GOAWAY last_stream_id={last & MAX_STREAM_ID} error_code={code}")
-            elif ftype == 6 and not flags & 1:  # PING: answer it
-                sock.sendall(b"\x00\x00\x08\x06\x01\x00\x00\x00\x00" + payload)
-    print(f"= connection closed after {len(goaways)} GOAWAY frame(s)")
-    want = [(MAX_STREAM_ID, 0), (1, 0)]
-    if goaways != want:
-        print(f"error: GOAWAY (last_stream_id, error_code) sequence {goaways}, want {want}")
-        return 1
-    return 0
-
-
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["fetch", "watch-goaway"])
+    p.add_argument("mode", choices=["fetch"])
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--root")
     p.add_argument("--cafile")
@@ -301,14 +243,9 @@ def main():
     p.add_argument("--h2c", action="store_true")
     p.add_argument("--upgrade", action="store_true")
     p.add_argument("--echo", action="store_true")
-    p.add_argument("--ready")
-    p.add_argument("--wait", type=float, default=20)
     args = p.parse_args()
     try:
-        if args.mode == "fetch":
-            return fetch(args)
-        args.tls = True
-        return watch_goaway(args)
+        return fetch(args)
     except (Failure, h2.exceptions.ProtocolError, OSError) as e:
         print(f"error: {e!r}")
         return 1

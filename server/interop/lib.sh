@@ -39,9 +39,11 @@ WORK=""
 ROOT=""
 CERT=""
 KEY=""
-PORT_TLS=""
-PORT_H2C=""
-MODE=""
+# Set for the test scripts that source this file:
+PORT_TLS=""   # port of the TLS server (h2d: the one port)
+PORT_H2C=""   # port of the cleartext server (h2d: the same port)
+SERVER_PID="" # the server started last
+MODE=""       # h2d, refserver or nghttpd
 
 # --- reporting --------------------------------------------------------------------------
 
@@ -212,7 +214,8 @@ _port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # _launch KIND PORT: starts the server in the background; sets _launched_pid.
 _launch() {
-  local kind=$1 port=$2 log="$WORK/logs/server-$kind-$port.log"
+  local kind=$1 port=$2
+  local log="$WORK/logs/server-$kind-$port.log"
   if [[ $MODE == nghttpd ]]; then
     local nghttpd
     nghttpd=$(find_tool nghttpd)
@@ -237,14 +240,15 @@ _launch() {
 start_server() {
   local kind=$1
   if [[ $kind == tls && -n $PORT_TLS ]] || [[ $kind == h2c && -n $PORT_H2C ]]; then return 0; fi
-  local attempt port i
-  for attempt in 1 2 3; do
+  local port i
+  for _ in 1 2 3; do
     port=$(free_port) || die "cannot find a free port"
     _launch "$kind" "$port"
     for ((i = 0; i < 100; i++)); do
       if ! kill -0 "$_launched_pid" 2>/dev/null; then break; fi
       if _port_open "$port"; then
         _server_pids+=("$_launched_pid")
+        # shellcheck disable=SC2034 # read by test_shutdown.sh
         SERVER_PID=$_launched_pid
         if [[ $MODE == nghttpd ]]; then
           if [[ $kind == tls ]]; then PORT_TLS=$port; else PORT_H2C=$port; fi
@@ -314,7 +318,7 @@ _forget_server() {
 # status must be 0 (graceful shutdown); nghttpd dies of the signal, which is fine. Reports the
 # result as a check, since a crash during the test shows up here.
 stop_servers() {
-  local pid st bad=""
+  local pid bad=""
   for pid in "${_server_pids[@]}"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       local rc=0
