@@ -224,6 +224,9 @@ def fetch(args):
                 break
         except socket.timeout:
             continue
+        except ssl.SSLEOFError:
+            print("= GOAWAY sent, server closed the connection (TCP, without TLS close_notify)")
+            break
         except (ConnectionResetError, ssl.SSLError) as e:
             errors.append(f"connection ended badly after our GOAWAY: {e!r}")
             break

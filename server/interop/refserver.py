@@ -383,6 +383,20 @@ def peek_preface(sock):
     return False
 
 
+def lingering_close(sock):
+    """Half-closes, then reads and drops what the peer still sends (1 s at most) before the
+    close. Closing a socket with unread input makes the kernel send a RST, and a RST can
+    destroy the last frames we sent before the peer has read them."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline and wait_readable(sock, deadline - time.monotonic()):
+            if not sock.recv(65536):
+                break
+    except (OSError, ValueError):
+        pass
+
+
 def serve_connection(shared, sock):
     try:
         sock.settimeout(30)
@@ -400,15 +414,16 @@ def serve_connection(shared, sock):
                 serve_h1(shared, tls, tls=True)
             try:
                 tls.settimeout(1)
-                tls.unwrap()  # close_notify; the peer may well have gone already
+                sock = tls.unwrap()  # close_notify; the peer may well have gone already
             except (OSError, ValueError):
-                pass
+                sock = tls
         elif shared.args.tls_only:
             return
         elif peek_preface(sock):
             H2Handler(shared, sock).run()
         else:
             serve_h1(shared, sock, tls=False)
+        lingering_close(sock)
     except (OSError, ssl.SSLError, ValueError) as e:
         shared.trace(f"connection: {e!r}")
     finally:

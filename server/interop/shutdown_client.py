@@ -6,7 +6,9 @@
       HTTP/2 (TLS with ALPN h2 when --cafile is given, else h2c prior knowledge) on raw frames
       with python3-hpack: GET PATH on stream 1 and receive it no faster than RATE by granting
       WINDOW_UPDATEs only at that rate, so the server cannot finish the stream early (the
-      initial window is 65,535 bytes). With --path /small.txt and no --rate the connection
+      initial window is 65,535 bytes), sending a PING every 50 ms meanwhile (a server that
+      closes with unread input resets the connection, which can destroy its last frames: it
+      must half-close and drain first). With --path /small.txt and no --rate the connection
       just stays idle after the response. Writes FILE once READY_AFTER body bytes arrived.
       Requires, RFC 9113 section 6.8: GOAWAY(last_stream_id 2^31-1, NO_ERROR), then
       GOAWAY(1, NO_ERROR), the whole body with END_STREAM, then the end of the connection.
@@ -60,6 +62,25 @@ def connect(args, alpn):
     return sock
 
 
+class Sender:
+    """Writes to the socket until the first failure, then drops writes: once the server has
+    sent everything and closed, a late WINDOW_UPDATE or ACK of ours may fail, which is fine;
+    the verdict rests on what was read."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.closed = False
+
+    def __call__(self, data):
+        if self.closed:
+            return
+        try:
+            self.sock.sendall(data)
+        except (OSError, ssl.SSLError) as e:
+            self.closed = True
+            print(f"= write failed after the server closed: {e!r}")
+
+
 def ready(args):
     with open(args.ready, "w") as f:
         f.write("ready\n")
@@ -67,6 +88,7 @@ def ready(args):
 
 def run_h2(args, want):
     sock = connect(args, "h2")
+    send = Sender(sock)
     enc, dec = hpack.Encoder(), hpack.Decoder()
     block = enc.encode([(":method", "GET"), (":path", args.path),
                         (":scheme", "https" if args.cafile else "http"),
@@ -76,7 +98,8 @@ def run_h2(args, want):
     buf, body, header_block = b"", bytearray(), b""
     status, ended, goaways, is_ready = None, False, [], False
     granted = 0  # body bytes for which WINDOW_UPDATE was sent
-    start = time.monotonic()
+    start = next_ping = time.monotonic()
+    pinged_after_end = False
     deadline = start + args.wait
     while True:
         # Grant window for received bytes no faster than --rate.
@@ -85,8 +108,18 @@ def run_h2(args, want):
             n = min(len(body), allowed) - granted
             if n > 0:
                 inc = struct.pack(">I", n)
-                sock.sendall(frame(WINDOW_UPDATE, 0, 0, inc) + frame(WINDOW_UPDATE, 0, 1, inc))
+                send(frame(WINDOW_UPDATE, 0, 0, inc) + frame(WINDOW_UPDATE, 0, 1, inc))
                 granted += n
+        # Like browsers, keep talking while the response arrives: a PING every 50 ms. A server
+        # that closes with such input unread resets the connection (no lingering close).
+        if args.rate and not ended and time.monotonic() >= next_ping:
+            send(frame(PING, 0, 0, b"clientpg"))
+            next_ping = time.monotonic() + 0.05
+        if args.rate and ended and not pinged_after_end:
+            # Right when a graceful server is closing: a lingering close reads and drops it,
+            # a socket already closed answers with a reset.
+            send(frame(PING, 0, 0, b"lastping"))
+            pinged_after_end = True
         if not is_ready and len(body) >= args.ready_after and status is not None:
             ready(args)
             is_ready = True
@@ -99,7 +132,12 @@ def run_h2(args, want):
             data = sock.recv(65536)
         except socket.timeout:
             continue
+        except ssl.SSLEOFError:
+            print("= the server closed TCP without a TLS close_notify")
+            break
         except (ConnectionResetError, ssl.SSLError) as e:
+            # A reset can destroy frames the server sent before it: a server must not close
+            # with unread input (lingering close), and this is where that shows.
             raise Failure(f"connection ended badly: {e!r}; GOAWAYs {goaways}, "
                           f"{len(body)} body bytes")
         if not data:
@@ -119,8 +157,7 @@ def run_h2(args, want):
                 if not args.rate:  # idle mode: keep the windows open
                     inc = struct.pack(">I", len(payload))
                     if payload:
-                        sock.sendall(frame(WINDOW_UPDATE, 0, 0, inc) +
-                                     frame(WINDOW_UPDATE, 0, 1, inc))
+                        send(frame(WINDOW_UPDATE, 0, 0, inc) + frame(WINDOW_UPDATE, 0, 1, inc))
                 ended = ended or bool(flags & END_STREAM)
             elif ftype in (HEADERS, CONTINUATION) and sid == 1:
                 if ftype == HEADERS and flags & PRIORITY:
@@ -132,9 +169,9 @@ def run_h2(args, want):
                     status = status or headers.get(":status")
                 ended = ended or (ftype == HEADERS and bool(flags & END_STREAM))
             elif ftype == SETTINGS and not flags & ACK:
-                sock.sendall(frame(SETTINGS, ACK, 0))
+                send(frame(SETTINGS, ACK, 0))
             elif ftype == PING and not flags & ACK:
-                sock.sendall(frame(PING, ACK, 0, payload))
+                send(frame(PING, ACK, 0, payload))
             elif ftype == GOAWAY:
                 last, code = struct.unpack(">II", payload[:8])
                 goaways.append((last & MAX_STREAM_ID, code))
