@@ -96,22 +96,21 @@ TEST(EventLoop, UnwatchInsideABatchDropsTheOthersPendingEvents) {
 }
 
 TEST(EventLoop, TimersFireInOrderAndCanBeCancelledAndRescheduled) {
+  // Deadline order holds however late the loop gets to run, so this does not depend on timing.
   auto loop = MakeLoop();
   std::vector<std::string> log;
   loop->RunAfter(milliseconds(20), [&] { log.push_back("20"); });
   TimerId cancelled = loop->RunAfter(milliseconds(5), [&] { log.push_back("cancelled"); });
   TimerId moved = loop->RunAfter(milliseconds(1), [&] { log.push_back("moved"); });
-  loop->RunAfter(milliseconds(10), [&] {
-    log.push_back("10");
+  loop->RunAfter(milliseconds(10), [&] { log.push_back("10"); });
+  loop->RunAfter(milliseconds(30), [&] {
+    log.push_back("30");
     loop->Stop();
   });
   EXPECT_TRUE(loop->CancelTimer(cancelled));
   EXPECT_TRUE(loop->RescheduleTimer(moved, milliseconds(15)));
-  loop->Run();  // stops at the 10 ms timer
-  EXPECT_EQ(log, (std::vector<std::string>{"10"}));
-  loop->RunAfter(milliseconds(30), [&] { loop->Stop(); });
   loop->Run();
-  EXPECT_EQ(log, (std::vector<std::string>{"10", "moved", "20"}));
+  EXPECT_EQ(log, (std::vector<std::string>{"10", "moved", "20", "30"}));
   EXPECT_FALSE(loop->IsTimerPending(moved));
 }
 
