@@ -127,7 +127,12 @@ void Connection::Update() {
     return;
   }
   in_update_ = true;
-  for (int round = 0; round < 64 && state_ == State::kOpen; ++round) {
+  bool more = false;
+  for (int round = 0; state_ == State::kOpen; ++round) {
+    if (round == 64) {  // fairness: finish on a later turn instead of starving the loop
+      more = true;
+      break;
+    }
     update_again_ = false;
     if (session_ == nullptr && !TryCreateSession()) break;
     session_->Advance();
@@ -155,6 +160,7 @@ void Connection::Update() {
   if (state_ == State::kClosed) return;
   UpdateInterest();
   ArmTimer();
+  if (more) SessionChanged();
 }
 
 bool Connection::Flush() {

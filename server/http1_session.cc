@@ -37,7 +37,11 @@ size_t Http1Session::ProcessInput(std::span<const uint8_t> input) {
   if (done_) return input.size();  // closing: nothing more is read as HTTP
   size_t pos = 0;
   while (pos < input.size() && !done_) {
-    if (parser_.message_done() || parser_.has_error()) break;
+    // A request whose response is already queued ends here, so that several pipelined
+    // requests are served in one call.
+    if (parser_.message_done()) Advance();
+    if (done_ || parser_.message_done() || parser_.has_error()) break;
+    if (OutputFullBetweenRequests()) break;
     size_t allow = input.size() - pos;
     if (parser_.in_body() && exchange_ != nullptr) {
       // Back pressure: never give the exchange more than its window of unread body.
@@ -126,8 +130,16 @@ void Http1Session::OnInputClosed() {
   // Otherwise the request is complete: answer it, then close (Advance sees input_closed_).
 }
 
+bool Http1Session::OutputFullBetweenRequests() const {
+  // A pipelining client that does not read its responses must not make them pile up: the
+  // next request is not started while the output queue is above its high-water mark.
+  return exchange_ == nullptr && !parser_.in_body() &&
+         output_.size() >= options_.output_high_water;
+}
+
 bool Http1Session::wants_input() const {
   if (done_ || parser_.has_error() || parser_.message_done()) return false;
+  if (OutputFullBetweenRequests()) return false;
   if (exchange_ != nullptr && parser_.in_body()) {
     return exchange_->unread_body_bytes() < exchange_->body_window();
   }

@@ -11,8 +11,9 @@
 // rest of that body (still bounded by max_body_bytes), so keep-alive survives a 404 on a POST.
 //
 // Pipelining: requests are handled strictly in order; the next one is parsed only once the
-// current response has been fully queued, so responses cannot be reordered and a pipelining
-// client cannot make the server buffer unbounded responses.
+// current response has been fully queued and the output queue is below output_high_water, so
+// responses cannot be reordered and a pipelining client that does not read cannot make the
+// server buffer unbounded responses.
 //
 // Responses: HEAD, 204 and 304 carry no body; a known length is sent with Content-Length, an
 // unknown one chunked (HTTP/1.1) or close-delimited (HTTP/1.0); trailers only in chunked mode
@@ -42,7 +43,7 @@
 namespace h2engine::server {
 
 struct Http1SessionOptions {
-  Http1Limits limits;
+  Http1Limits limits{};
   size_t body_window = 64 * 1024;           // unread request body before back pressure
   size_t output_high_water = 256 * 1024;    // pull streamed bodies only below this
   size_t response_chunk_bytes = 64 * 1024;  // at most this much per BodySource::Read
@@ -51,7 +52,7 @@ struct Http1SessionOptions {
 
 // ConnectionInfo: what a session knows about its transport.
 struct ConnectionInfo {
-  std::string peer;             // "1.2.3.4:5678"
+  std::string peer{};           // "1.2.3.4:5678"
   std::string scheme = "http";  // "https" behind TLS
 };
 
@@ -93,6 +94,7 @@ class Http1Session : public Session, private Http1Visitor, private ExchangeSink 
   void OnAbort() override;
 
   void StartExchange();
+  bool OutputFullBetweenRequests() const;
   void HandleParseError();
   void PullBody();
   void OnSourceResumed();

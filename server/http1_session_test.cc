@@ -271,6 +271,28 @@ TEST(Http1Session, LargeStreamedBodyIsPulledOnlyAsOutputDrains) {
   EXPECT_NE(out.find("content-length: 1048576\r\n"), std::string::npos);
 }
 
+TEST(Http1Session, PipelinerThatDoesNotReadCannotGrowTheOutput) {
+  App app = MakeApp();
+  Http1SessionOptions options;
+  options.output_high_water = 4096;
+  Harness h(app, options);
+  std::string requests;
+  for (int i = 0; i < 2000; ++i) requests += "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+  h.Send(requests);  // and never read
+  for (int i = 0; i < 50; ++i) h.Pump();
+  EXPECT_LT(h.session().pending_output(), 4096u + 200u);
+  EXPECT_FALSE(h.session().wants_input());
+  EXPECT_GT(h.unconsumed().size(), 0u);
+  // Reading the responses lets the rest through, in order.
+  std::string out = h.Output();
+  size_t count = 0;
+  for (size_t at = out.find("hello"); at != std::string::npos; at = out.find("hello", at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 2000u);
+  EXPECT_EQ(h.unconsumed(), "");
+}
+
 TEST(Http1Session, ParseErrorsAreAnsweredAndClose) {
   App app = MakeApp();
   Harness h(app);

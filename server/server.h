@@ -40,8 +40,8 @@ struct ServerOptions {
   size_t threads = 1;
   size_t max_connections_per_thread = 10000;  // further connections are closed at accept
   int backlog = 1024;
-  ConnectionOptions connection;
-  Http1SessionOptions http1;
+  ConnectionOptions connection{};
+  Http1SessionOptions http1{};
 };
 
 class Server {

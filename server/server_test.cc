@@ -289,9 +289,7 @@ TEST_F(ServerTest, CurlStaticFiles) {
   std::ofstream(dir + "/page.html") << "<p>static</p>";
   ::mkdir((dir + "/docs").c_str(), 0755);
   std::ofstream(dir + "/docs/index.html") << "docs index";
-  StaticFilesOptions options;
-  options.root = dir;
-  app_.Get("/files/*", StaticFiles(options));
+  app_.Get("/files/*", StaticFiles({.root = dir}));
   Start();
   std::string out = Curl(Url("/files/page.html"));
   EXPECT_NE(out.find("content-type: text/html; charset=utf-8\r\n"), std::string::npos) << out;
@@ -338,6 +336,24 @@ TEST_F(ServerTest, PipelinedRequestsAnsweredInOrder) {
   EXPECT_NE(c.ReadResponse().find("\r\n\r\nfirst"), std::string::npos);
   EXPECT_NE(c.ReadResponse().find("\r\n\r\nhello\n"), std::string::npos);
   EXPECT_NE(c.ReadResponse().find("\r\n\r\nsecond"), std::string::npos);
+}
+
+TEST_F(ServerTest, ManyPipelinedRequestsInOneWrite) {
+  Start();
+  Client c(port_);
+  std::string batch;
+  for (int i = 0; i < 500; ++i) {
+    batch += i % 2 ? "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+                   : "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n" +
+                         std::to_string(100 + i);
+  }
+  std::thread sender([&] { c.Send(batch); });
+  for (int i = 0; i < 500; ++i) {
+    std::string r = c.ReadResponse();
+    std::string want = i % 2 ? "hello\n" : std::to_string(100 + i);
+    ASSERT_EQ(r.substr(r.size() - want.size()), want) << i << ": " << r;
+  }
+  sender.join();
 }
 
 TEST_F(ServerTest, ChunkedUploadWithTrailers) {

@@ -51,11 +51,11 @@
 namespace h2engine::server {
 
 struct StaticFilesOptions {
-  std::string root;                       // the directory to serve
+  std::string root{};                     // the directory to serve
   std::string index_file = "index.html";  // served for directory requests ("" = none)
   bool redirect_directories = true;       // "/dir" -> 301 "/dir/"
   size_t read_chunk_bytes = 64 * 1024;
-  std::string cache_control;              // added as Cache-Control if not empty
+  std::string cache_control{};            // added as Cache-Control if not empty
   bool use_openat2 = true;                // false forces the realpath() check
 };
 
