@@ -104,8 +104,8 @@ class Checker : public Http1Visitor {
     uint64_t length = head.content_length % 64;
     bool known = (head.target.size() % 2) == 0;
     w.Begin(Http1ResponseWriter::InfoFor(head), 200 + static_cast<int>(head.path.size() % 300),
-            head.headers, known ? std::optional<uint64_t>(length) : std::nullopt,
-            head.te_trailers, out);
+            head.headers, known ? std::optional<uint64_t>(length) : std::nullopt, head.te_trailers,
+            out);
     w.Body(std::string(static_cast<size_t>(length), 'x'), out);
     Require(w.Finish(head.headers, out));
     std::string bytes = out.TakeAll();

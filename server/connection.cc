@@ -78,9 +78,8 @@ void Connection::ReadSome() {
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) Destroy();
     return;
   }
-  size_t room = options_.max_input_buffer > input_.size()
-                    ? options_.max_input_buffer - input_.size()
-                    : 0;
+  size_t room =
+      options_.max_input_buffer > input_.size() ? options_.max_input_buffer - input_.size() : 0;
   if (room == 0) return;
   size_t want = std::min(room, options_.read_chunk_bytes);
   size_t old = input_.size();
@@ -108,8 +107,8 @@ void Connection::ReadSome() {
 }
 
 bool Connection::TryCreateSession() {
-  SniffResult protocol = SniffProtocol(
-      {reinterpret_cast<const uint8_t*>(input_.data()), input_.size()});
+  SniffResult protocol =
+      SniffProtocol({reinterpret_cast<const uint8_t*>(input_.data()), input_.size()});
   if (protocol == SniffResult::kNeedMoreData) return false;
   session_ = factory_(protocol, this, peer_);
   if (session_ == nullptr) {
@@ -138,8 +137,8 @@ void Connection::Update() {
     session_->Advance();
     bool progress = false;
     if (!input_.empty() && session_->wants_input()) {
-      size_t n = session_->ProcessInput(
-          {reinterpret_cast<const uint8_t*>(input_.data()), input_.size()});
+      size_t n =
+          session_->ProcessInput({reinterpret_cast<const uint8_t*>(input_.data()), input_.size()});
       if (n > 0) {
         input_.erase(0, n);
         progress = true;

@@ -41,8 +41,8 @@ class ConnectionTest : public ::testing::Test {
     peer_ = fds[1];
     connection_ = std::make_unique<Connection>(
         loop_.get(), fds[0], SocketAddress{}, options,
-        [this](SniffResult protocol, SessionHost* host, const SocketAddress&)
-            -> std::unique_ptr<Session> {
+        [this](SniffResult protocol, SessionHost* host,
+               const SocketAddress&) -> std::unique_ptr<Session> {
           if (protocol != SniffResult::kHttp1) return nullptr;
           Http1SessionOptions http1;
           http1.add_date_header = false;

@@ -91,9 +91,7 @@ class EventLoop {
   TimerId RunAt(TimePoint deadline, std::function<void()> callback);
   TimerId RunAfter(Duration delay, std::function<void()> callback);
   bool CancelTimer(TimerId id) { return timers_.Cancel(id); }
-  bool RescheduleTimer(TimerId id, Duration delay) {
-    return timers_.Reschedule(id, Now() + delay);
-  }
+  bool RescheduleTimer(TimerId id, Duration delay) { return timers_.Reschedule(id, Now() + delay); }
   bool IsTimerPending(TimerId id) const { return timers_.IsPending(id); }
 
   // Post, RunInLoop: see LoopHandle. Safe from any thread.

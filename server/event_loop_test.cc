@@ -30,7 +30,9 @@ struct Pipe {
     ::close(read_fd);
     ::close(write_fd);
   }
-  void Write(std::string_view s) { EXPECT_EQ(::write(write_fd, s.data(), s.size()), (ssize_t)s.size()); }
+  void Write(std::string_view s) {
+    EXPECT_EQ(::write(write_fd, s.data(), s.size()), (ssize_t)s.size());
+  }
   int read_fd;
   int write_fd;
 };

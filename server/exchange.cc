@@ -21,7 +21,8 @@ std::optional<std::string> Request::QueryParam(std::string_view name) const {
     size_t eq = pair.find('=');
     std::string key = PercentDecode(pair.substr(0, eq), true);
     if (key == name) {
-      return eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
+      return eq == std::string_view::npos ? std::string()
+                                          : PercentDecode(pair.substr(eq + 1), true);
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);

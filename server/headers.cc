@@ -87,8 +87,21 @@ bool IsTokenChar(unsigned char c) {
   if (c >= '0' && c <= '9') return true;
   if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -103,9 +116,7 @@ bool IsToken(std::string_view s) {
   return true;
 }
 
-bool IsFieldValueChar(unsigned char c) {
-  return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
+bool IsFieldValueChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 
 bool IsValidFieldValue(std::string_view s) {
   for (char c : s) {
@@ -135,7 +146,8 @@ size_t StripConnectionSpecificHeaders(Headers& headers, bool keep_te_trailers) {
     ForEachListElement(value, [&](std::string_view e) { nominated.push_back(AsciiLower(e)); });
   }
   return headers.RemoveIf([&](const HeaderField& f) {
-    if (f.name == "te") return !(keep_te_trailers && EqualsIgnoreCase(TrimOws(f.value), "trailers"));
+    if (f.name == "te")
+      return !(keep_te_trailers && EqualsIgnoreCase(TrimOws(f.value), "trailers"));
     if (IsConnectionSpecificHeader(f.name)) return true;
     return std::find(nominated.begin(), nominated.end(), f.name) != nominated.end();
   });

@@ -35,9 +35,14 @@ TEST(Headers, HasTokenReadsCommaLists) {
 }
 
 TEST(Headers, StripConnectionSpecificHeaders_RFC9113_Section8_2_2) {
-  Headers h{{"Connection", "x-hop, close"}, {"Keep-Alive", "5"}, {"Transfer-Encoding", "chunked"},
-            {"Upgrade", "h2c"}, {"Proxy-Connection", "keep-alive"}, {"X-Hop", "1"},
-            {"TE", "trailers"}, {"Content-Type", "text/plain"}};
+  Headers h{{"Connection", "x-hop, close"},
+            {"Keep-Alive", "5"},
+            {"Transfer-Encoding", "chunked"},
+            {"Upgrade", "h2c"},
+            {"Proxy-Connection", "keep-alive"},
+            {"X-Hop", "1"},
+            {"TE", "trailers"},
+            {"Content-Type", "text/plain"}};
   Headers copy = h;
   EXPECT_EQ(StripConnectionSpecificHeaders(h), 7u);
   EXPECT_EQ(h, (Headers{{"content-type", "text/plain"}}));

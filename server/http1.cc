@@ -102,28 +102,48 @@ int Http1ErrorStatus(Http1Error error) {
 
 const char* Http1ErrorName(Http1Error error) {
   switch (error) {
-    case Http1Error::kNone: return "kNone";
-    case Http1Error::kBadRequestLine: return "kBadRequestLine";
-    case Http1Error::kRequestLineTooLong: return "kRequestLineTooLong";
-    case Http1Error::kBadVersion: return "kBadVersion";
-    case Http1Error::kBareCr: return "kBareCr";
-    case Http1Error::kBareLf: return "kBareLf";
-    case Http1Error::kObsFold: return "kObsFold";
-    case Http1Error::kWhitespaceBeforeColon: return "kWhitespaceBeforeColon";
-    case Http1Error::kBadHeaderName: return "kBadHeaderName";
-    case Http1Error::kBadHeaderValue: return "kBadHeaderValue";
-    case Http1Error::kTooManyHeaders: return "kTooManyHeaders";
-    case Http1Error::kHeadersTooLarge: return "kHeadersTooLarge";
-    case Http1Error::kBadHost: return "kBadHost";
-    case Http1Error::kBadContentLength: return "kBadContentLength";
-    case Http1Error::kConflictingContentLength: return "kConflictingContentLength";
+    case Http1Error::kNone:
+      return "kNone";
+    case Http1Error::kBadRequestLine:
+      return "kBadRequestLine";
+    case Http1Error::kRequestLineTooLong:
+      return "kRequestLineTooLong";
+    case Http1Error::kBadVersion:
+      return "kBadVersion";
+    case Http1Error::kBareCr:
+      return "kBareCr";
+    case Http1Error::kBareLf:
+      return "kBareLf";
+    case Http1Error::kObsFold:
+      return "kObsFold";
+    case Http1Error::kWhitespaceBeforeColon:
+      return "kWhitespaceBeforeColon";
+    case Http1Error::kBadHeaderName:
+      return "kBadHeaderName";
+    case Http1Error::kBadHeaderValue:
+      return "kBadHeaderValue";
+    case Http1Error::kTooManyHeaders:
+      return "kTooManyHeaders";
+    case Http1Error::kHeadersTooLarge:
+      return "kHeadersTooLarge";
+    case Http1Error::kBadHost:
+      return "kBadHost";
+    case Http1Error::kBadContentLength:
+      return "kBadContentLength";
+    case Http1Error::kConflictingContentLength:
+      return "kConflictingContentLength";
     case Http1Error::kContentLengthWithTransferEncoding:
       return "kContentLengthWithTransferEncoding";
-    case Http1Error::kBadTransferEncoding: return "kBadTransferEncoding";
-    case Http1Error::kUnknownTransferCoding: return "kUnknownTransferCoding";
-    case Http1Error::kBodyTooLarge: return "kBodyTooLarge";
-    case Http1Error::kBadChunk: return "kBadChunk";
-    case Http1Error::kTooManyEmptyLines: return "kTooManyEmptyLines";
+    case Http1Error::kBadTransferEncoding:
+      return "kBadTransferEncoding";
+    case Http1Error::kUnknownTransferCoding:
+      return "kUnknownTransferCoding";
+    case Http1Error::kBodyTooLarge:
+      return "kBodyTooLarge";
+    case Http1Error::kBadChunk:
+      return "kBadChunk";
+    case Http1Error::kTooManyEmptyLines:
+      return "kTooManyEmptyLines";
   }
   return "?";
 }
@@ -167,8 +187,8 @@ bool Http1Parser::TakeLine(std::span<const uint8_t> input, size_t* pos, size_t l
   const uint8_t* start = input.data() + *pos;
   size_t available = input.size() - *pos;
   const void* lf = std::memchr(start, '\n', available);
-  size_t take = lf != nullptr ? static_cast<size_t>(static_cast<const uint8_t*>(lf) - start) + 1
-                              : available;
+  size_t take =
+      lf != nullptr ? static_cast<size_t>(static_cast<const uint8_t*>(lf) - start) + 1 : available;
   // A complete line is content + CRLF; anything longer than limit + 2 cannot be valid, so it
   // is rejected before it is buffered.
   if (line_.size() + take > limit + 2) {
@@ -440,12 +460,16 @@ size_t Http1Parser::Parse(std::span<const uint8_t> input, Http1Visitor& visitor)
           if (settings && settings->size() % 6 != 0) settings.reset();
         }
         switch (head_.framing) {
-          case BodyFraming::kNone: state_ = State::kDone; break;
+          case BodyFraming::kNone:
+            state_ = State::kDone;
+            break;
           case BodyFraming::kContentLength:
             state_ = State::kBodyIdentity;
             remaining_ = head_.content_length;
             break;
-          case BodyFraming::kChunked: state_ = State::kChunkSize; break;
+          case BodyFraming::kChunked:
+            state_ = State::kChunkSize;
+            break;
         }
         RequestHead head = std::move(head_);
         head_ = RequestHead{};
@@ -540,45 +564,84 @@ std::optional<std::string> DecodeBase64Url(std::string_view in) {
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 103: return "Early Hints";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 421: return "Misdirected Request";
-    case 426: return "Upgrade Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "";
+    case 100:
+      return "Continue";
+    case 101:
+      return "Switching Protocols";
+    case 103:
+      return "Early Hints";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 206:
+      return "Partial Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 304:
+      return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 417:
+      return "Expectation Failed";
+    case 421:
+      return "Misdirected Request";
+    case 426:
+      return "Upgrade Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "";
   }
 }
 
@@ -595,8 +658,7 @@ void AppendStatusLine(int status, std::string* out) {
 }  // namespace
 
 Http1ResponseWriter::RequestInfo Http1ResponseWriter::InfoFor(const RequestHead& head) {
-  return RequestInfo{head.method == "HEAD", head.version_minor, head.keep_alive,
-                     head.te_trailers};
+  return RequestInfo{head.method == "HEAD", head.version_minor, head.keep_alive, head.te_trailers};
 }
 
 void Http1ResponseWriter::WriteInterim(int status, const Headers& headers, OutputQueue& out) {

@@ -54,12 +54,12 @@ namespace h2engine::server {
 
 // Http1Limits: every size a client controls. The defaults are safe for a public server.
 struct Http1Limits {
-  size_t max_request_line_bytes = 8 * 1024;  // 414 beyond
-  size_t max_header_count = 100;             // 431 beyond (per header section / trailers)
-  size_t max_header_bytes = 32 * 1024;       // 431 beyond: field lines incl. CRLF
-  uint64_t max_body_bytes = 8 * 1024 * 1024; // 413 beyond (Content-Length or chunked total)
-  size_t max_chunk_line_bytes = 1024;        // 400 beyond: chunk-size plus extensions
-  size_t max_leading_empty_lines = 8;        // 400 beyond (RFC 9112 §2.2 robustness rule)
+  size_t max_request_line_bytes = 8 * 1024;   // 414 beyond
+  size_t max_header_count = 100;              // 431 beyond (per header section / trailers)
+  size_t max_header_bytes = 32 * 1024;        // 431 beyond: field lines incl. CRLF
+  uint64_t max_body_bytes = 8 * 1024 * 1024;  // 413 beyond (Content-Length or chunked total)
+  size_t max_chunk_line_bytes = 1024;         // 400 beyond: chunk-size plus extensions
+  size_t max_leading_empty_lines = 8;         // 400 beyond (RFC 9112 §2.2 robustness rule)
 };
 
 enum class Http1Error : uint8_t {
@@ -104,10 +104,10 @@ struct RequestHead {
   Headers headers;        // lowercase names, in order, values trimmed
 
   BodyFraming framing = BodyFraming::kNone;
-  uint64_t content_length = 0;  // for kContentLength
-  bool keep_alive = true;       // the connection may stay open after this exchange
-  bool expect_continue = false; // `Expect: 100-continue` in HTTP/1.1
-  bool te_trailers = false;     // `TE: trailers`: trailers may be sent in a chunked response
+  uint64_t content_length = 0;   // for kContentLength
+  bool keep_alive = true;        // the connection may stay open after this exchange
+  bool expect_continue = false;  // `Expect: 100-continue` in HTTP/1.1
+  bool te_trailers = false;      // `TE: trailers`: trailers may be sent in a chunked response
 };
 
 class Http1Visitor {
@@ -178,9 +178,9 @@ class Http1Parser {
   Http1Limits limits_;
   State state_ = State::kRequestLine;
   Http1Error error_ = Http1Error::kNone;
-  std::string line_;         // the current, incomplete line (bounded by the limits)
-  size_t empty_lines_ = 0;   // leading empty lines skipped before this request line
-  size_t section_bytes_ = 0; // field-line bytes of the current header or trailer section
+  std::string line_;          // the current, incomplete line (bounded by the limits)
+  size_t empty_lines_ = 0;    // leading empty lines skipped before this request line
+  size_t section_bytes_ = 0;  // field-line bytes of the current header or trailer section
   RequestHead head_;
   Headers trailers_;
   uint64_t remaining_ = 0;   // body or chunk bytes still expected
@@ -199,7 +199,7 @@ std::string_view ReasonPhrase(int status);
 class Http1ResponseWriter {
  public:
   struct RequestInfo {
-    bool head = false;       // HEAD request: no body, whatever the response says
+    bool head = false;  // HEAD request: no body, whatever the response says
     int version_minor = 1;
     bool keep_alive = true;  // the request allows the connection to persist
     bool te_trailers = false;

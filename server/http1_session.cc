@@ -10,12 +10,18 @@ namespace h2engine::server {
 
 const char* SessionPhaseName(SessionPhase phase) {
   switch (phase) {
-    case SessionPhase::kFirstRequest: return "kFirstRequest";
-    case SessionPhase::kIdle: return "kIdle";
-    case SessionPhase::kReadingHead: return "kReadingHead";
-    case SessionPhase::kReadingBody: return "kReadingBody";
-    case SessionPhase::kProcessing: return "kProcessing";
-    case SessionPhase::kClosing: return "kClosing";
+    case SessionPhase::kFirstRequest:
+      return "kFirstRequest";
+    case SessionPhase::kIdle:
+      return "kIdle";
+    case SessionPhase::kReadingHead:
+      return "kReadingHead";
+    case SessionPhase::kReadingBody:
+      return "kReadingBody";
+    case SessionPhase::kProcessing:
+      return "kProcessing";
+    case SessionPhase::kClosing:
+      return "kClosing";
   }
   return "?";
 }
@@ -100,8 +106,8 @@ void Http1Session::StartExchange() {
 
   Exchange::Options exchange_options;
   exchange_options.body_window = options_.body_window;
-  exchange_ = Exchange::Create(host_->loop().handle(), clock_, this, std::move(request),
-                               exchange_options);
+  exchange_ =
+      Exchange::Create(host_->loop().handle(), clock_, this, std::move(request), exchange_options);
   if (request_complete_) exchange_->DeliverBodyEnd(std::move(pending_trailers_));
   std::shared_ptr<Exchange> exchange = exchange_;  // Dispatch may end the exchange
   app_->Dispatch(exchange);
@@ -133,8 +139,7 @@ void Http1Session::OnInputClosed() {
 bool Http1Session::OutputFullBetweenRequests() const {
   // A pipelining client that does not read its responses must not make them pile up: the
   // next request is not started while the output queue is above its high-water mark.
-  return exchange_ == nullptr && !parser_.in_body() &&
-         output_.size() >= options_.output_high_water;
+  return exchange_ == nullptr && !parser_.in_body() && output_.size() >= options_.output_high_water;
 }
 
 bool Http1Session::wants_input() const {
@@ -321,8 +326,8 @@ void Http1Session::ConsumeOutput(size_t n) {
 SessionPhase Http1Session::phase() const {
   if (done_) return SessionPhase::kClosing;
   if (exchange_ == nullptr && !response_started_) {
-    if (parser_.idle()) return requests_started_ == 0 ? SessionPhase::kFirstRequest
-                                                      : SessionPhase::kIdle;
+    if (parser_.idle())
+      return requests_started_ == 0 ? SessionPhase::kFirstRequest : SessionPhase::kIdle;
     return SessionPhase::kReadingHead;
   }
   if (exchange_ == nullptr) {

@@ -116,7 +116,7 @@ class Http1Session : public Session, private Http1Visitor, private ExchangeSink 
   // The current request.
   std::optional<RequestHead> pending_head_;  // parsed, not yet dispatched
   Headers pending_trailers_;
-  bool request_complete_ = false;            // the parser finished this request's message
+  bool request_complete_ = false;  // the parser finished this request's message
   Http1Error parse_error_ = Http1Error::kNone;
   std::shared_ptr<Exchange> exchange_;
   Http1ResponseWriter::RequestInfo request_info_;
@@ -128,8 +128,8 @@ class Http1Session : public Session, private Http1Visitor, private ExchangeSink 
   int status_ = 0;
   Http1ResponseWriter writer_;
   std::shared_ptr<BodySource> source_;
-  bool source_waiting_ = false;   // the source said kLater and has not resumed yet
-  bool source_resumed_ = false;   // resume arrived during the last Read
+  bool source_waiting_ = false;  // the source said kLater and has not resumed yet
+  bool source_resumed_ = false;  // resume arrived during the last Read
   Headers trailers_;
 
   uint64_t requests_started_ = 0;

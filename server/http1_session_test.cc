@@ -136,9 +136,10 @@ TEST(Http1Session, PipelinedResponsesKeepRequestOrderEvenIfTheFirstIsSlow) {
   });
   app.Get("/fast", [](Request&, Responder res) { res.Respond(200, "fast"); });
   Harness h(app);
-  h.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n"
-         "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_EQ(h.Output(), "");  // the slow one blocks the others
+  h.Send(
+      "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(h.Output(), "");                // the slow one blocks the others
   EXPECT_FALSE(h.session().wants_input());  // nothing read past the first request meanwhile
   std::string out = h.WaitFor("slow");
   out += h.Output();
@@ -195,8 +196,9 @@ TEST(Http1Session, ExpectContinueIsSentWhenTheBodyIsRead_RFC9110_Section10_1_1) 
 TEST(Http1Session, ExpectContinueAnsweredWithoutReadingClosesTheConnection) {
   App app = MakeApp();
   Harness h(app);
-  h.Send("POST /missing HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-         "Content-Length: 4\r\n\r\n");
+  h.Send(
+      "POST /missing HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Length: 4\r\n\r\n");
   std::string out = h.Output();
   EXPECT_EQ(out.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << out;
   EXPECT_EQ(out.find("100 Continue"), std::string::npos);
@@ -207,8 +209,9 @@ TEST(Http1Session, ExpectContinueAnsweredWithoutReadingClosesTheConnection) {
 TEST(Http1Session, UnreadBodyIsDiscardedAndKeepAliveSurvives) {
   App app = MakeApp();
   Harness h(app);
-  h.Send("POST /missing HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-         "5\r\nhello\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  h.Send(
+      "POST /missing HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   std::string out = h.Output();
   EXPECT_EQ(out.rfind("HTTP/1.1 404", 0), 0u);
   EXPECT_NE(out.find("HTTP/1.1 200 OK"), std::string::npos) << out;
@@ -277,7 +280,8 @@ TEST(Http1Session, LargeStreamedBodyIsPulledOnlyAsOutputDrains) {
     size_t produced = 0;
   };
   auto source = std::make_shared<Counter>();
-  app.Get("/big", [source](Request&, Responder res) { res.Respond(Response::Stream(200, source)); });
+  app.Get("/big",
+          [source](Request&, Responder res) { res.Respond(Response::Stream(200, source)); });
   Http1SessionOptions options;
   options.output_high_water = 64 * 1024;
   options.response_chunk_bytes = 16 * 1024;
@@ -339,8 +343,9 @@ TEST(Http1Session, BodyOverTheLimitIs413) {
   h.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n123456789");
   EXPECT_EQ(h.Output().rfind("HTTP/1.1 413 Content Too Large\r\n", 0), 0u);
   Harness chunked(app, options);
-  chunked.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-               "5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n");
+  chunked.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n");
   EXPECT_EQ(chunked.Output().rfind("HTTP/1.1 413", 0), 0u);
 }
 

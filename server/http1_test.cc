@@ -182,10 +182,10 @@ TEST(Http1Parser, RequestTargetForms_RFC9112_Section3_2) {
 }
 
 TEST(Http1Parser, MalformedRequestLinesAre400) {
-  for (const char* line : {"GET  / HTTP/1.1", "GET /  HTTP/1.1", "GET / HTTP/1.1 ", "GET /",
-                           "GET", "GET\t/\tHTTP/1.1", "G@T / HTTP/1.1", " GET / HTTP/1.1",
-                           "GET / http/1.1", "GET / HTTP/1.1x", "GET / HTTP/11", "GET / HTTP/1",
-                           "GET / HTTP/1.a", "/ HTTP/1.1"}) {
+  for (const char* line :
+       {"GET  / HTTP/1.1", "GET /  HTTP/1.1", "GET / HTTP/1.1 ", "GET /", "GET", "GET\t/\tHTTP/1.1",
+        "G@T / HTTP/1.1", " GET / HTTP/1.1", "GET / http/1.1", "GET / HTTP/1.1x", "GET / HTTP/11",
+        "GET / HTTP/1", "GET / HTTP/1.a", "/ HTTP/1.1"}) {
     std::string req = std::string(line) + "\r\nHost: h\r\n\r\n";
     EXPECT_EQ(ErrorOf(req), "kBadRequestLine") << line;
   }
@@ -204,8 +204,7 @@ TEST(Http1Parser, LeadingEmptyLinesAreSkipped_RFC9112_Section2_2) {
   EXPECT_EQ(Parse("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n").size(), 2u);
   Http1Limits limits;
   limits.max_leading_empty_lines = 2;
-  EXPECT_EQ(ErrorOf("\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", limits),
-            "kTooManyEmptyLines");
+  EXPECT_EQ(ErrorOf("\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", limits), "kTooManyEmptyLines");
 }
 
 TEST(Http1Parser, RequestLineTooLongIs414) {
@@ -258,8 +257,8 @@ TEST(Http1Parser, WhitespaceBeforeColonIsRejected_RFC9112_Section5_1) {
 }
 
 TEST(Http1Parser, InvalidFieldNamesAre400) {
-  for (const char* line : {"X Y: 1", "X(: 1", ": v", "X@: 1", "NoColon", "X\x01: 1", "\xc3: 1",
-                           "X\"Y: 1"}) {
+  for (const char* line :
+       {"X Y: 1", "X(: 1", ": v", "X@: 1", "NoColon", "X\x01: 1", "\xc3: 1", "X\"Y: 1"}) {
     std::string req = std::string("GET / HTTP/1.1\r\nHost: h\r\n") + line + "\r\n\r\n";
     EXPECT_EQ(ErrorOf(req), "kBadHeaderName") << line;
   }
@@ -306,8 +305,8 @@ TEST(Http1Parser, ContentLengthBody) {
 
 TEST(Http1Parser, BadContentLengthIs400_RFC9112_Section6_3) {
   for (const char* cl : {"+5", "-1", "5 5", "0x10", "", "1.0", ",", "99999999999999999999999"}) {
-    std::string req = std::string("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: ") + cl +
-                      "\r\n\r\n";
+    std::string req =
+        std::string("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: ") + cl + "\r\n\r\n";
     EXPECT_EQ(ErrorOf(req), "kBadContentLength") << cl;
   }
 }
@@ -353,8 +352,7 @@ TEST(Http1Parser, TransferEncodingRules_RFC9112_Section6_1) {
 TEST(Http1Parser, BodyTooLargeIs413) {
   Http1Limits limits;
   limits.max_body_bytes = 10;
-  EXPECT_EQ(ErrorOf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789",
-                    limits),
+  EXPECT_EQ(ErrorOf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789", limits),
             "");
   EXPECT_EQ(ErrorOf("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n", limits),
             "kBodyTooLarge");
@@ -366,14 +364,14 @@ TEST(Http1Parser, BodyTooLargeIs413) {
 }
 
 TEST(Http1Parser, ChunkedBodyWithExtensionsAndTrailers_RFC9112_Section7_1) {
-  EXPECT_EQ(Parse("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                  "5;name=value\r\nhello\r\n"
-                  "00006 ; a ; b=\"q\"\r\n world\r\n"
-                  "0\r\nX-Checksum: abc\r\nX-Other: d\r\n\r\n"),
-            (std::vector<std::string>{
-                "head POST /c 1.1 path=/c query= authority=h chunked [host=h] "
-                "[transfer-encoding=chunked]",
-                "body:hello world", "complete x-checksum=abc x-other=d"}));
+  EXPECT_EQ(
+      Parse("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "5;name=value\r\nhello\r\n"
+            "00006 ; a ; b=\"q\"\r\n world\r\n"
+            "0\r\nX-Checksum: abc\r\nX-Other: d\r\n\r\n"),
+      (std::vector<std::string>{"head POST /c 1.1 path=/c query= authority=h chunked [host=h] "
+                                "[transfer-encoding=chunked]",
+                                "body:hello world", "complete x-checksum=abc x-other=d"}));
   EXPECT_EQ(Parse("POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                   "A\r\n0123456789\r\n0\r\n\r\n")[1],
             "body:0123456789");
@@ -381,9 +379,8 @@ TEST(Http1Parser, ChunkedBodyWithExtensionsAndTrailers_RFC9112_Section7_1) {
 
 TEST(Http1Parser, MalformedChunksAre400) {
   const std::string head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
-  for (const char* body : {"zz\r\n", "\r\n", "5\r\nhelloXX", "5\r\nhello\n",
-                           "5 x\r\nhello\r\n", "-5\r\n", "11111111111111111\r\n",
-                           "5;\x01\r\nhello\r\n"}) {
+  for (const char* body : {"zz\r\n", "\r\n", "5\r\nhelloXX", "5\r\nhello\n", "5 x\r\nhello\r\n",
+                           "-5\r\n", "11111111111111111\r\n", "5;\x01\r\nhello\r\n"}) {
     EXPECT_EQ(ErrorOf(head + body), "kBadChunk") << body;
   }
   EXPECT_EQ(ErrorOf(head + "0\r\nBad Name: x\r\n\r\n"), "kBadHeaderName");
@@ -414,14 +411,19 @@ TEST(Http1Parser, ExpectContinueAndTeTrailers) {
 TEST(Http1Parser, H2cUpgradeIsReported_RFC7540_Section3_2) {
   // SETTINGS_MAX_CONCURRENT_STREAMS=100, SETTINGS_INITIAL_WINDOW_SIZE=65535 (12 bytes).
   const std::string settings = "AAMAAABkAAQAAP__";
-  auto events = Parse("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-                      "Upgrade: h2c\r\nHTTP2-Settings: " + settings + "\r\n\r\n");
+  auto events = Parse(
+      "GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+      "Upgrade: h2c\r\nHTTP2-Settings: " +
+      settings + "\r\n\r\n");
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].substr(0, 33), "h2c(000300000064000400" "00ffff) GET");
+  EXPECT_EQ(events[0].substr(0, 33),
+            "h2c(000300000064000400"
+            "00ffff) GET");
   EXPECT_EQ(events[1], "complete");
   // With a body: the body follows the upgrade event, then the message ends.
-  events = Parse("POST / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-                 "Upgrade: h2c\r\nHTTP2-Settings: \r\nContent-Length: 2\r\n\r\nhi");
+  events = Parse(
+      "POST / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+      "Upgrade: h2c\r\nHTTP2-Settings: \r\nContent-Length: 2\r\n\r\nhi");
   EXPECT_EQ(events[0].substr(0, 9), "h2c() POS");
   EXPECT_EQ(events[1], "body:hi");
 }
@@ -544,8 +546,9 @@ TEST(Http1ResponseWriter, UnknownLengthIsChunked) {
   w.Body(std::string(20, 'x'), out);
   w.Body(std::string_view(""), out);  // an empty write must not end the body
   EXPECT_TRUE(w.Finish(Headers{{"x-t", "v"}}, out));
-  EXPECT_EQ(out.TakeAll(), "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
-                           "5\r\nhello\r\n14\r\nxxxxxxxxxxxxxxxxxxxx\r\n0\r\n\r\n");
+  EXPECT_EQ(out.TakeAll(),
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+            "5\r\nhello\r\n14\r\nxxxxxxxxxxxxxxxxxxxx\r\n0\r\n\r\n");
 }
 
 TEST(Http1ResponseWriter, TrailersOnlyWhenTheClientSaidTeTrailers) {
@@ -554,8 +557,9 @@ TEST(Http1ResponseWriter, TrailersOnlyWhenTheClientSaidTeTrailers) {
   w.Begin(Info(false, 1, true, true), 200, {}, std::nullopt, true, out);
   w.Body(std::string_view("ab"), out);
   EXPECT_TRUE(w.Finish(Headers{{"grpc-status", "0"}, {"content-length", "9"}}, out));
-  EXPECT_EQ(out.TakeAll(), "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
-                           "2\r\nab\r\n0\r\ngrpc-status: 0\r\n\r\n");
+  EXPECT_EQ(out.TakeAll(),
+            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+            "2\r\nab\r\n0\r\ngrpc-status: 0\r\n\r\n");
   // Known length with trailers: chunked only if the client takes trailers.
   Http1ResponseWriter w2;
   w2.Begin(Info(false, 1, true, true), 200, {}, 2, true, out);

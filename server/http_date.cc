@@ -6,10 +6,9 @@
 namespace h2engine::server {
 namespace {
 
-constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
-                                                   "Thu", "Fri", "Sat"};
-constexpr std::array<std::string_view, 7> kLongDays = {
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::array<std::string_view, 7> kLongDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                       "Thursday", "Friday", "Saturday"};
 constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -58,8 +57,7 @@ bool Time(Scanner& in, std::tm* tm) {
 }
 
 std::optional<std::time_t> Finish(std::tm tm) {
-  if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_mday < 1 ||
-      tm.tm_mday > 31) {
+  if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_mday < 1 || tm.tm_mday > 31) {
     return std::nullopt;
   }
   std::tm copy = tm;
@@ -76,9 +74,9 @@ std::string FormatHttpDate(std::time_t t) {
   gmtime_r(&t, &tm);
   char buf[40];
   std::snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                kDays[static_cast<size_t>(tm.tm_wday) % 7].data(),
-                tm.tm_mday, kMonths[static_cast<size_t>(tm.tm_mon) % 12].data(),
-                tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+                kDays[static_cast<size_t>(tm.tm_wday) % 7].data(), tm.tm_mday,
+                kMonths[static_cast<size_t>(tm.tm_mon) % 12].data(), tm.tm_year + 1900, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
   return buf;
 }
 
@@ -88,10 +86,9 @@ std::optional<std::time_t> ParseHttpDate(std::string_view s) {
   int year = 0;
   {  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
     Scanner in(s);
-    if (in.OneOf(kDays, &day) && in.Literal(", ") && in.Digits(2, &tm.tm_mday) &&
-        in.Literal(" ") && in.OneOf(kMonths, &tm.tm_mon) && in.Literal(" ") &&
-        in.Digits(4, &year) && in.Literal(" ") && Time(in, &tm) && in.Literal(" GMT") &&
-        in.Done()) {
+    if (in.OneOf(kDays, &day) && in.Literal(", ") && in.Digits(2, &tm.tm_mday) && in.Literal(" ") &&
+        in.OneOf(kMonths, &tm.tm_mon) && in.Literal(" ") && in.Digits(4, &year) &&
+        in.Literal(" ") && Time(in, &tm) && in.Literal(" GMT") && in.Done()) {
       tm.tm_year = year - 1900;
       return Finish(tm);
     }

@@ -141,9 +141,8 @@ std::unique_ptr<Listener> Listener::Create(const ListenOptions& options, ListenS
         *status = Fail(ListenError::kAddressInUse, where + " is already in use");
         break;
       case EACCES:
-        *status = Fail(ListenError::kPermissionDenied,
-                       "permission denied binding " + where +
-                           " (ports below 1024 need privileges)");
+        *status = Fail(ListenError::kPermissionDenied, "permission denied binding " + where +
+                                                           " (ports below 1024 need privileges)");
         break;
       case EADDRNOTAVAIL:
         *status = Fail(ListenError::kBadAddress,

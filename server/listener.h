@@ -37,10 +37,10 @@ namespace h2engine::server {
 
 enum class ListenError : uint8_t {
   kOk,
-  kBadAddress,       // unparsable host or port, or an address this machine does not have
-  kAddressInUse,     // EADDRINUSE
-  kPermissionDenied, // EACCES (e.g. a port below 1024 without privileges)
-  kSystem,           // anything else (socket, listen, ... failed)
+  kBadAddress,        // unparsable host or port, or an address this machine does not have
+  kAddressInUse,      // EADDRINUSE
+  kPermissionDenied,  // EACCES (e.g. a port below 1024 without privileges)
+  kSystem,            // anything else (socket, listen, ... failed)
 };
 
 struct [[nodiscard]] ListenStatus {

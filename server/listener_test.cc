@@ -143,8 +143,8 @@ TEST(ParseHostPort, Forms) {
   EXPECT_TRUE(ParseHostPort(":0", &host, &port, &error));
   EXPECT_EQ(host, "");
   EXPECT_EQ(port, 0);
-  for (const char* bad : {"127.0.0.1", "host:", "host:65536", "host:-1", "host:8x", "::1:80",
-                          "[::1]80", "[::1]"}) {
+  for (const char* bad :
+       {"127.0.0.1", "host:", "host:65536", "host:-1", "host:8x", "::1:80", "[::1]80", "[::1]"}) {
     EXPECT_FALSE(ParseHostPort(bad, &host, &port, &error)) << bad;
     EXPECT_FALSE(error.empty());
   }

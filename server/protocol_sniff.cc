@@ -22,10 +22,14 @@ SniffResult SniffProtocol(std::span<const uint8_t> in) {
 
 const char* SniffResultName(SniffResult result) {
   switch (result) {
-    case SniffResult::kNeedMoreData: return "kNeedMoreData";
-    case SniffResult::kTls: return "kTls";
-    case SniffResult::kH2PriorKnowledge: return "kH2PriorKnowledge";
-    case SniffResult::kHttp1: return "kHttp1";
+    case SniffResult::kNeedMoreData:
+      return "kNeedMoreData";
+    case SniffResult::kTls:
+      return "kTls";
+    case SniffResult::kH2PriorKnowledge:
+      return "kH2PriorKnowledge";
+    case SniffResult::kHttp1:
+      return "kHttp1";
   }
   return "?";
 }

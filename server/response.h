@@ -63,9 +63,9 @@ class BodySource {
 struct Response {
   int status = 200;
   Headers headers;
-  std::string body;                          // used when body_source is null
-  std::shared_ptr<BodySource> body_source;   // a streamed body
-  Headers trailers;                          // sent after the body when possible
+  std::string body;                         // used when body_source is null
+  std::shared_ptr<BodySource> body_source;  // a streamed body
+  Headers trailers;                         // sent after the body when possible
 
   // Text: a response with a body and its content-type.
   static Response Text(int status, std::string body,

@@ -175,13 +175,14 @@ App::Match App::Resolve(std::string_view method, std::string_view path) const {
   return best;
 }
 
-void App::RunChain(size_t index, Request& request, Responder responder,
-                   const Handler& last) const {
+void App::RunChain(size_t index, Request& request, Responder responder, const Handler& last) const {
   if (index == middleware_.size()) {
     last(request, std::move(responder));
     return;
   }
-  Next next = [this, index, last](Request& r, Responder s) { RunChain(index + 1, r, std::move(s), last); };
+  Next next = [this, index, last](Request& r, Responder s) {
+    RunChain(index + 1, r, std::move(s), last);
+  };
   middleware_[index](request, std::move(responder), next);
 }
 

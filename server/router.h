@@ -80,14 +80,30 @@ class App {
  public:
   explicit App(const AppOptions& options = {});
 
-  Route& Get(std::string_view pattern, Handler handler) { return Add("GET", pattern, std::move(handler)); }
-  Route& Post(std::string_view pattern, Handler handler) { return Add("POST", pattern, std::move(handler)); }
-  Route& Put(std::string_view pattern, Handler handler) { return Add("PUT", pattern, std::move(handler)); }
-  Route& Delete(std::string_view pattern, Handler handler) { return Add("DELETE", pattern, std::move(handler)); }
-  Route& Patch(std::string_view pattern, Handler handler) { return Add("PATCH", pattern, std::move(handler)); }
-  Route& Options(std::string_view pattern, Handler handler) { return Add("OPTIONS", pattern, std::move(handler)); }
-  Route& Head(std::string_view pattern, Handler handler) { return Add("HEAD", pattern, std::move(handler)); }
-  Route& Any(std::string_view pattern, Handler handler) { return Add("", pattern, std::move(handler)); }
+  Route& Get(std::string_view pattern, Handler handler) {
+    return Add("GET", pattern, std::move(handler));
+  }
+  Route& Post(std::string_view pattern, Handler handler) {
+    return Add("POST", pattern, std::move(handler));
+  }
+  Route& Put(std::string_view pattern, Handler handler) {
+    return Add("PUT", pattern, std::move(handler));
+  }
+  Route& Delete(std::string_view pattern, Handler handler) {
+    return Add("DELETE", pattern, std::move(handler));
+  }
+  Route& Patch(std::string_view pattern, Handler handler) {
+    return Add("PATCH", pattern, std::move(handler));
+  }
+  Route& Options(std::string_view pattern, Handler handler) {
+    return Add("OPTIONS", pattern, std::move(handler));
+  }
+  Route& Head(std::string_view pattern, Handler handler) {
+    return Add("HEAD", pattern, std::move(handler));
+  }
+  Route& Any(std::string_view pattern, Handler handler) {
+    return Add("", pattern, std::move(handler));
+  }
   // Add registers a route for `method` ("" = any). A pattern that does not start with '/' or
   // has '*' other than as its last segment is a programming error (H2_CHECK).
   Route& Add(std::string_view method, std::string_view pattern, Handler handler);

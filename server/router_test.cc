@@ -286,20 +286,23 @@ TEST_F(AppTest, BufferedBodyOverTheAppLimitIs413) {
 
 TEST_F(AppTest, StreamedBodyIsPulledByTheHandler) {
   std::vector<std::string> chunks;
-  app_.Post("/stream", [&](Request& req, Responder res) {
-    // Reads one chunk at a time; each Read asks for more.
-    auto reader = std::make_shared<std::function<void(BodyChunk)>>();
-    *reader = [&chunks, res, reader](BodyChunk chunk) {
-      chunks.push_back(chunk.data + (chunk.end ? "|end" : "") + (chunk.error ? "|error" : ""));
-      if (chunk.end || chunk.error) {
-        res.Respond(200, "got it");
-        *reader = nullptr;  // break the self-reference
-        return;
-      }
-      res.request().body_reader().Read(*reader);
-    };
-    req.body_reader().Read(*reader);
-  }).StreamBody();
+  app_.Post("/stream",
+            [&](Request& req, Responder res) {
+              // Reads one chunk at a time; each Read asks for more.
+              auto reader = std::make_shared<std::function<void(BodyChunk)>>();
+              *reader = [&chunks, res, reader](BodyChunk chunk) {
+                chunks.push_back(chunk.data + (chunk.end ? "|end" : "") +
+                                 (chunk.error ? "|error" : ""));
+                if (chunk.end || chunk.error) {
+                  res.Respond(200, "got it");
+                  *reader = nullptr;  // break the self-reference
+                  return;
+                }
+                res.request().body_reader().Read(*reader);
+              };
+              req.body_reader().Read(*reader);
+            })
+      .StreamBody();
   auto ex = Make("POST", "/stream", true);
   app_.Dispatch(ex);
   EXPECT_EQ(sink_.wanted, 1);  // the handler ran at the head and asked for the body
@@ -319,9 +322,12 @@ TEST_F(AppTest, StreamedBodyIsPulledByTheHandler) {
 
 TEST_F(AppTest, PendingReadLearnsAboutALostClient) {
   std::vector<std::string> seen;
-  app_.Post("/s", [&](Request& req, Responder) {
-    req.body_reader().Read([&](BodyChunk c) { seen.push_back(c.error ? "error" : c.data); });
-  }).StreamBody();
+  app_.Post("/s",
+            [&](Request& req, Responder) {
+              req.body_reader().Read(
+                  [&](BodyChunk c) { seen.push_back(c.error ? "error" : c.data); });
+            })
+      .StreamBody();
   auto ex = Make("POST", "/s", true);
   app_.Dispatch(ex);
   Drain();
@@ -337,7 +343,7 @@ TEST(BodyPipe, ProducerAndConsumerWithBackPressure) {
   std::string out;
   EXPECT_EQ(pipe->Read(100, &out), BodySource::Status::kLater);
   EXPECT_TRUE(pipe->Write("abc"));
-  EXPECT_EQ(resumed, 1);  // the waiting reader is woken
+  EXPECT_EQ(resumed, 1);                // the waiting reader is woken
   EXPECT_FALSE(pipe->Write("defghi"));  // 9 >= 8: above high water
   bool writable = false;
   pipe->OnWritable([&] { writable = true; });

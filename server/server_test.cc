@@ -163,24 +163,26 @@ class ServerTest : public ::testing::Test {
       });
     });
     // Pulls the body in small steps and answers with the byte count.
-    app_.Post("/count", [](Request& req, Responder res) {
-      auto total = std::make_shared<size_t>(0);
-      auto step = std::make_shared<std::function<void(BodyChunk)>>();
-      *step = [res, total, step](BodyChunk chunk) {
-        *total += chunk.data.size();
-        if (chunk.error) {
-          *step = nullptr;
-          return;
-        }
-        if (chunk.end) {
-          res.Respond(200, std::to_string(*total));
-          *step = nullptr;
-          return;
-        }
-        res.request().body_reader().Read(*step);
-      };
-      req.body_reader().Read(*step);
-    }).StreamBody();
+    app_.Post("/count",
+              [](Request& req, Responder res) {
+                auto total = std::make_shared<size_t>(0);
+                auto step = std::make_shared<std::function<void(BodyChunk)>>();
+                *step = [res, total, step](BodyChunk chunk) {
+                  *total += chunk.data.size();
+                  if (chunk.error) {
+                    *step = nullptr;
+                    return;
+                  }
+                  if (chunk.end) {
+                    res.Respond(200, std::to_string(*total));
+                    *step = nullptr;
+                    return;
+                  }
+                  res.request().body_reader().Read(*step);
+                };
+                req.body_reader().Read(*step);
+              })
+        .StreamBody();
     app_.Wrap([this](Request& req, Responder res, const Next& next) {
       res.OnResponse([](Response& r) { r.headers.Add("x-middleware", "yes"); });
       res.OnComplete([this, line = req.method + " " + req.path](const ExchangeResult& r) {
@@ -327,11 +329,12 @@ TEST_F(ServerTest, KeepAliveOnOneConnection) {
 TEST_F(ServerTest, PipelinedRequestsAnsweredInOrder) {
   Start();
   Client c(port_);
-  c.Send("GET /async HTTP/1.1\r\nHost: x\r\n\r\n"
-         "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirst"
-         "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
-         "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-         "6\r\nsecond\r\n0\r\n\r\n");
+  c.Send(
+      "GET /async HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirst"
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "6\r\nsecond\r\n0\r\n\r\n");
   EXPECT_NE(c.ReadResponse().find("from a worker thread"), std::string::npos);
   EXPECT_NE(c.ReadResponse().find("\r\n\r\nfirst"), std::string::npos);
   EXPECT_NE(c.ReadResponse().find("\r\n\r\nhello\n"), std::string::npos);
@@ -359,8 +362,9 @@ TEST_F(ServerTest, ManyPipelinedRequestsInOneWrite) {
 TEST_F(ServerTest, ChunkedUploadWithTrailers) {
   Start();
   Client c(port_);
-  c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-         "4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n");
+  c.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n");
   std::string r = c.ReadResponse();
   EXPECT_NE(r.find("x-body-bytes: 9\r\n"), std::string::npos) << r;
   EXPECT_EQ(r.substr(r.size() - 9), "Wikipedia");
@@ -377,8 +381,9 @@ TEST_F(ServerTest, ExpectContinueOverRawSocket) {
   EXPECT_EQ(r.substr(r.size() - 4), "body");
   // Refused without reading: final status, no 100, and the connection closes.
   Client refused(port_);
-  refused.Send("POST /nowhere HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-               "Content-Length: 4\r\n\r\n");
+  refused.Send(
+      "POST /nowhere HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+      "Content-Length: 4\r\n\r\n");
   r = refused.ReadResponse();
   EXPECT_EQ(r.rfind("HTTP/1.1 404", 0), 0u) << r;
   EXPECT_TRUE(refused.WaitClosed(milliseconds(1000)));
@@ -427,7 +432,7 @@ TEST_F(ServerTest, IdleTimeoutClosesKeepAliveConnections) {
   auto start = Clock::now();
   EXPECT_TRUE(c.WaitClosed(milliseconds(2000)));
   EXPECT_GE(Clock::now() - start, milliseconds(150));  // not before the idle timeout
-  EXPECT_EQ(c.leftover(), "");                          // closed quietly
+  EXPECT_EQ(c.leftover(), "");                         // closed quietly
 }
 
 TEST_F(ServerTest, FirstRequestTimeout) {

@@ -144,8 +144,10 @@ bool ForEachEntityTag(std::string_view list, Fn fn) {
 bool AnyTagMatches(std::string_view list, std::string_view etag, bool strong) {
   bool match = false;
   bool ok = ForEachEntityTag(list, [&](std::string_view tag, bool weak) {
-    if (tag == "*") match = true;
-    else if (tag == etag && !(strong && weak)) match = true;
+    if (tag == "*")
+      match = true;
+    else if (tag == etag && !(strong && weak))
+      match = true;
   });
   return ok && match;
 }
@@ -287,8 +289,8 @@ int StaticFileHandler::Open(const std::string& relative, int* status) const {
       case ENOTDIR:
       case ENAMETOOLONG:
         return 404;
-      case EXDEV:   // RESOLVE_BENEATH: the path leads outside the root
-      case ELOOP:   // O_NOFOLLOW on a symlink, or a loop
+      case EXDEV:  // RESOLVE_BENEATH: the path leads outside the root
+      case ELOOP:  // O_NOFOLLOW on a symlink, or a loop
       case EACCES:
       case EPERM:
         return 403;
@@ -336,8 +338,8 @@ void StaticFileHandler::Serve(Request& request, Responder responder) const {
     return;
   }
   auto it = request.params.find("*");
-  std::string_view raw = it != request.params.end() ? std::string_view(it->second)
-                                                     : std::string_view(request.path);
+  std::string_view raw =
+      it != request.params.end() ? std::string_view(it->second) : std::string_view(request.path);
   std::optional<std::string> relative = SafeRelativePath(raw);
   if (!relative) {
     responder.Respond(400, "bad path\n");
@@ -346,8 +348,9 @@ void StaticFileHandler::Serve(Request& request, Responder responder) const {
   int status = 0;
   int fd = Open(*relative, &status);
   if (fd < 0) {
-    responder.Respond(status, status == 404 ? "not found\n" : status == 403 ? "forbidden\n"
-                                                                             : "error\n");
+    responder.Respond(status, status == 404   ? "not found\n"
+                              : status == 403 ? "forbidden\n"
+                                              : "error\n");
     return;
   }
   struct stat st;
@@ -390,7 +393,8 @@ void StaticFileHandler::Serve(Request& request, Responder responder) const {
   }
 
   const uint64_t size = static_cast<uint64_t>(st.st_size);
-  const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  const int64_t mtime_ns =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   char etag_buf[64];
   std::snprintf(etag_buf, sizeof(etag_buf), "\"%llx-%llx\"", static_cast<unsigned long long>(size),
                 static_cast<unsigned long long>(mtime_ns));
@@ -476,7 +480,8 @@ Handler StaticFiles(const StaticFilesOptions& options) {
   std::shared_ptr<StaticFileHandler> handler = StaticFileHandler::Create(options, &error);
   if (handler == nullptr) {
     std::fprintf(stderr, "%s\n", error.c_str());
-    return [](Request&, Responder responder) { responder.Respond(500, "static root unavailable\n"); };
+    return
+        [](Request&, Responder responder) { responder.Respond(500, "static root unavailable\n"); };
   }
   return StaticFileHandler::AsHandler(std::move(handler));
 }

@@ -55,8 +55,8 @@ struct StaticFilesOptions {
   std::string index_file = "index.html";  // served for directory requests ("" = none)
   bool redirect_directories = true;       // "/dir" -> 301 "/dir/"
   size_t read_chunk_bytes = 64 * 1024;
-  std::string cache_control{};            // added as Cache-Control if not empty
-  bool use_openat2 = true;                // false forces the realpath() check
+  std::string cache_control{};  // added as Cache-Control if not empty
+  bool use_openat2 = true;      // false forces the realpath() check
 };
 
 // ContentTypeFor returns the media type for a file name by its extension (case-insensitive),

@@ -140,11 +140,13 @@ TEST_P(StaticFilesTest, ServesAFileWithValidators) {
   EXPECT_EQ(r.length, 11u);
   EXPECT_EQ(r.headers.Get("content-type"), "text/plain; charset=utf-8");
   EXPECT_EQ(r.headers.Get("last-modified"), "Sun, 06 Nov 1994 08:49:37 GMT");
-  EXPECT_EQ(r.headers.Get("etag"), "\"b-" + [] {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%llx", static_cast<unsigned long long>(kMtime) * 1000000000ull);
-    return std::string(buf);
-  }() + "\"");
+  EXPECT_EQ(
+      r.headers.Get("etag"), "\"b-" + [] {
+        char buf[32];
+        std::snprintf(buf, sizeof(buf), "%llx",
+                      static_cast<unsigned long long>(kMtime) * 1000000000ull);
+        return std::string(buf);
+      }() + "\"");
   EXPECT_EQ(r.headers.Get("accept-ranges"), "bytes");
   EXPECT_EQ(Get("/sub/b.CSS").headers.Get("content-type"), "text/css; charset=utf-8");
 }
@@ -219,9 +221,9 @@ TEST_P(StaticFilesTest, ConditionalRequests_RFC9110_Section13) {
   EXPECT_EQ(Get("/a.txt", Headers{{"if-modified-since", earlier}}).status, 200);
   EXPECT_EQ(Get("/a.txt", Headers{{"if-modified-since", "garbage"}}).status, 200);
   // If-None-Match wins over If-Modified-Since.
-  EXPECT_EQ(Get("/a.txt", Headers{{"if-none-match", "\"other\""}, {"if-modified-since", lm}})
-                .status,
-            200);
+  EXPECT_EQ(
+      Get("/a.txt", Headers{{"if-none-match", "\"other\""}, {"if-modified-since", lm}}).status,
+      200);
 
   EXPECT_EQ(Get("/a.txt", Headers{{"if-match", "\"other\""}}).status, 412);
   EXPECT_EQ(Get("/a.txt", Headers{{"if-match", "W/" + etag}}).status, 412);  // strong only
@@ -309,8 +311,8 @@ TEST(StaticFiles, SafeRelativePath) {
   EXPECT_EQ(SafeRelativePath(""), "");
   EXPECT_EQ(SafeRelativePath("/caf%C3%A9%20x.txt"), "caf\xc3\xa9 x.txt");
   EXPECT_EQ(SafeRelativePath("/a..b/..c"), "a..b/..c");  // dots inside names are fine
-  for (const char* bad : {"/..", "/a/../b", "/%2e%2E", "/a%2Fb", "/a%5Cb", "/a\\b", "/%00",
-                          "/%", "/%4", "/%g0", "/.", "/a/./b", "/a%7f"}) {
+  for (const char* bad : {"/..", "/a/../b", "/%2e%2E", "/a%2Fb", "/a%5Cb", "/a\\b", "/%00", "/%",
+                          "/%4", "/%g0", "/.", "/a/./b", "/a%7f"}) {
     EXPECT_FALSE(SafeRelativePath(bad).has_value()) << bad;
   }
 }
