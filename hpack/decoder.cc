@@ -29,6 +29,9 @@ Decoder::Decoder(const DecoderOptions& options)
       max_table_size_(options.max_table_size) {}
 
 void Decoder::StartBlock(HeaderListener* listener) {
+  // A block abandoned inside a representation (EndBlock not called) cannot be resumed by the
+  // next one: treat it as truncated.
+  if (state_ != State::kStart && error_ == HpackError::kNone) Fail(HpackError::kTruncatedBlock);
   listener_ = listener;
   field_seen_ = false;
   over_limit_ = false;
@@ -54,7 +57,7 @@ HpackError Decoder::EndBlock() {
 HpackError Decoder::DecodeFragment(std::span<const uint8_t> fragment) {
   if (H2_PREDICT_FALSE(error_ != HpackError::kNone)) return error_;
   DecodeBuffer db(fragment);
-  DecodeStatus status;
+  DecodeStatus status = DecodeStatus::kInProgress;
   while (true) {
     switch (state_) {
       case State::kStart: {
@@ -196,7 +199,7 @@ bool Decoder::OnFirstInteger(uint32_t value) {
 }
 
 DecodeStatus Decoder::DecodeString(DecodeBuffer& db, StringState& s) {
-  DecodeStatus status;
+  DecodeStatus status = DecodeStatus::kInProgress;
   switch (s.phase) {
     case StringState::Phase::kLength: {
       if (db.Empty()) return DecodeStatus::kInProgress;
