@@ -375,8 +375,15 @@ class JsonParser {
       }
       if (static_cast<uint8_t>(c) < 0x20) return Fail("unescaped control character in a string");
       if (c != '\\') {
-        // Copy a run of plain bytes, validating UTF-8 as we go.
-        size_t n = Utf8SequenceLength(text_, pos_);
+        // Copy a run of plain printable ASCII at once (the common case), else one validated
+        // UTF-8 sequence.
+        size_t end = pos_;
+        const char* p = text_.data();
+        while (end < text_.size() && p[end] != '"' && p[end] != '\\' &&
+               static_cast<uint8_t>(p[end]) >= 0x20 && static_cast<uint8_t>(p[end]) < 0x80) {
+          ++end;
+        }
+        size_t n = end > pos_ ? end - pos_ : Utf8SequenceLength(text_, pos_);
         if (n == 0) return Fail("invalid UTF-8 in a string");
         out->append(text_.substr(pos_, n));
         pos_ += n;

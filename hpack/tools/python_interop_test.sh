@@ -23,24 +23,29 @@ if ! "$PYTHON" -c 'import hpack' 2>/dev/null; then
 fi
 
 failures=0
-for opts in "" "--no-huffman" "--table-size 0" "--table-size 256" "--table-size 65536"; do
+outputs=()
+for opts in "" "--no-huffman --table-size 256" "--table-size 0" "--table-size 65536"; do
   dir="$TMP/out${opts// /}"
   mkdir -p "$dir"
   # shellcheck disable=SC2086
   if ! "$HPACK" encode $opts -o "$dir" "$RAW"/*.json; then
     echo "FAIL: hpack encode $opts"
     failures=$((failures + 1))
-    continue
   fi
-  echo "== hpack encode $opts"
-  if ! "$PYTHON" "$CHECK" "$dir"/*.json > "$dir.log" 2>&1; then
-    grep -v ': ok$' "$dir.log"
-    echo "FAIL: Python's hpack rejected the output of hpack encode $opts"
-    failures=$((failures + 1))
-  else
-    tail -1 "$dir.log"
-  fi
+  outputs+=("$dir"/*.json)
 done
+# One Python process checks every output (4 x 32 stories).
+if ! "$PYTHON" "$CHECK" "${outputs[@]}" > "$TMP/check.log" 2>&1; then
+  grep -v ': ok$' "$TMP/check.log"
+  echo "FAIL: Python's hpack rejected some of our encoder's output"
+  failures=$((failures + 1))
+else
+  tail -1 "$TMP/check.log"
+fi
+[ "$(grep -c ': ok$' "$TMP/check.log")" = 128 ] || {
+  echo "FAIL: expected 128 stories checked"
+  failures=$((failures + 1))
+}
 
 # The checker must be able to fail: a changed header value is reported with its seqno.
 sed 's|"yahoo.co.jp"|"yahoo.co.uk"|' "$TMP/out/story_00.json" > "$TMP/corrupted.json"
