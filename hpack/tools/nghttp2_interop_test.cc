@@ -162,9 +162,7 @@ TEST(Nghttp2InteropTest, Nghttp2DecodesOurEncoderWithTableSizeChanges) {
 // otherwise nghttp2's table stays at 4096, and when the peer later lowers its setting (here to
 // 1024 at the third block) nghttp2 requires a size update that our encoder, believing its table
 // already small enough, does not send.
-// DISABLED: fails with the Encoder of wt/hpack a5aecc9 ("seqno 2: nghttp2 inflate error");
-// enable when the Encoder is fixed (reported to the lead).
-TEST(Nghttp2InteropTest, DISABLED_Nghttp2DecodesOurEncoderWithASmallOwnLimit) {
+TEST(Nghttp2InteropTest, Nghttp2DecodesOurEncoderWithASmallOwnLimit) {
   for (uint32_t own_limit : {0u, 256u}) {
     for (const Story& raw : RawStories()) {
       StoryEncodeOptions options;

@@ -127,11 +127,9 @@ Story EncodeStory(const Story& input, const StoryEncodeOptions& options) {
                    [](const TableSizeChange& a, const TableSizeChange& b) {
                      return a.case_index < b.case_index;
                    });
-  uint32_t cap = options.encoder_max_table_size;
-  if (cap == 0) {
-    cap = std::max<uint32_t>(4096, options.table_size);
-    for (const TableSizeChange& ch : changes) cap = std::max(cap, ch.size);
-  }
+  uint32_t cap = std::max<uint32_t>(4096, options.table_size);
+  for (const TableSizeChange& ch : changes) cap = std::max(cap, ch.size);
+  if (options.encoder_max_table_size.has_value()) cap = *options.encoder_max_table_size;
   EncoderOptions encoder_options;
   encoder_options.use_huffman = options.use_huffman;
   encoder_options.max_table_size = cap;
@@ -142,9 +140,9 @@ Story EncodeStory(const Story& input, const StoryEncodeOptions& options) {
   out.description = "Encoded by h2engine's HPACK encoder (RFC 7541): peer table size " +
                     std::to_string(options.table_size) +
                     (changes.empty() ? "" : " (changing during the story)") +
-                    (options.encoder_max_table_size == 0
-                         ? ""
-                         : ", own table limit " + std::to_string(cap)) +
+                    (options.encoder_max_table_size.has_value()
+                         ? ", own table limit " + std::to_string(cap)
+                         : "") +
                     ", " +
                     (options.use_huffman ? "Huffman when shorter" : "no Huffman") +
                     ", indexing what is likely to repeat, never indexing authorization and "

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,9 +50,9 @@ struct StoryEncodeOptions {
   uint32_t table_size = 4096;
   // Later changes, in any order; each is written as the case's header_table_size.
   std::vector<TableSizeChange> changes;
-  // Our own cap (EncoderOptions::max_table_size). 0: the largest of 4096 (the protocol's
+  // Our own cap (EncoderOptions::max_table_size). Unset: the largest of 4096 (the protocol's
   // initial size) and every size the story announces, so the peer's setting alone decides.
-  uint32_t encoder_max_table_size = 0;
+  std::optional<uint32_t> encoder_max_table_size;
 };
 
 // EncodeStory encodes every case of `input` (its wire and table sizes are ignored) with one
