@@ -182,6 +182,14 @@ def roundtrip_seeds(testdata, out):
     # Our own limit below the initial 4096: announced in the first block.
     names.add(write_seed(out, roundtrip_seed(sensitive_blocks(), own_limit=256)))
     names.add(write_seed(out, roundtrip_seed(sensitive_blocks(), own_limit=0, huffman=False)))
+    # ... and then the peer lowers its setting (to 1000) above our limit: the decoder's table
+    # is still at 4096 unless the first block announced ours, so it needs an update (a bug
+    # found by this fuzzer in the first Encoder).
+    lowered = sensitive_blocks()
+    lowered[0][1]["change_to"] = 1000
+    names.add(write_seed(out, roundtrip_seed(lowered, own_limit=256)))
+    story = load(os.path.join(testdata, "raw-data", "story_21.json"))
+    names.add(write_seed(out, roundtrip_seed(raw_blocks(story, 4), own_limit=256)))
     return names
 
 
