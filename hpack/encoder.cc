@@ -125,6 +125,7 @@ namespace {
 
 // AppendString writes a §5.2 string literal, Huffman-coded if that is strictly shorter.
 void AppendString(std::string_view s, bool use_huffman, h2engine::ByteSink& out) {
+  H2_DCHECK_LE(s.size(), size_t{UINT32_MAX});
   if (use_huffman && s.size() > 1) {
     const size_t huffman_length = HuffmanEncodedLength(s);
     if (huffman_length < s.size()) {

@@ -78,108 +78,88 @@ inline bool IsPadding(uint64_t bits, size_t left) {
   return (bits & mask) == mask;
 }
 
+inline uint32_t Load32BE(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  return v;
+}
+
+// TailWord returns the last `rest` (< 8) bytes of the input, which end at `end`, left-justified
+// and followed by 1-bits. It reads only input bytes: at most `in_len` bytes before `end`.
+inline uint64_t TailWord(const uint8_t* end, size_t rest, size_t in_len) {
+  uint64_t w = 0;
+  if (in_len >= 8) {
+    if (rest != 0) w = Load64BE(end - 8) << (8 * (8 - rest));
+  } else if (rest >= 4) {
+    // Two overlapping 4-byte loads; OR-ing the bytes they share is harmless.
+    const uint8_t* p = end - rest;
+    w = (uint64_t{Load32BE(p)} << 32) | (uint64_t{Load32BE(end - 4)} << (64 - 8 * rest));
+  } else if (rest != 0) {
+    const uint8_t* p = end - rest;
+    w = (uint64_t{p[0]} << 56) | (uint64_t{p[rest / 2]} << (56 - 8 * (rest / 2))) |
+        (uint64_t{p[rest - 1]} << (56 - 8 * (rest - 1)));
+  }
+  return w | (~uint64_t{0} >> (8 * rest));
+}
+
+enum class Step { kContinue, kDone, kError };
+
 // Decode decodes `in_len` bytes at `in` into at most `out_cap` bytes at `out`.
 //
 // The accumulator `bits` holds the next input bits left-justified; its first `nbits` bits are
-// loaded. Near the end some of them may be the 1-bits that follow the input in `tail`, which is
-// why `left`, the number of input bits not yet consumed, decides when to stop. Bits after the
-// first `nbits` are either zero or what follows in the input (or in `tail`), so OR-ing a reload
-// over them is harmless.
+// loaded. Near the end some of them may be the 1-bits that follow the input, which is why
+// `left`, the number of input bits not yet consumed, decides what is real. Bits after the
+// first `nbits` are either zero or what follows in the input, so OR-ing a reload over them is
+// harmless.
 bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size_t* out_len) {
   H2_DCHECK_LE(in_len, SIZE_MAX / 8);
-  const uint8_t* p = in;
-  // 8-byte loads are allowed at p <= p_last: first on the input itself, then on `tail`, which
-  // holds the input's last (< 8) bytes at tail + 8, followed by 1-bits. As no code of 7 bits or
-  // fewer is all 1-bits, the input's last symbol then completes in the primary table with a
-  // single symbol, and the next look-up is the end.
-  const uint8_t* p_last = in_len >= 8 ? in + (in_len - 8) : nullptr;
-  uint8_t tail[40];
-  bool in_tail = false;
-
   uint64_t bits = 0;
   unsigned nbits = 0;
   size_t left = in_len * 8;
   uint8_t* o = out;
   uint8_t* const o_end = out + out_cap;
 
-  auto refill = [&]() {
-    // Adds whole bytes so that 56 <= nbits <= 63.
-    bits |= Load64BE(p) >> nbits;
-    p += (63 - nbits) >> 3;
-    nbits |= 56;
-  };
   auto consume = [&](uint32_t n) {
     bits <<= n;
     nbits -= n;
     left -= n;
   };
 
-  for (;;) {
-    if (p_last == nullptr || p > p_last) {
-      // Switch to `tail`, once: there p - tail <= 22 (README.md, "Huffman"), so p stays below
-      // p_last = tail + 32.
-      H2_CHECK(!in_tail);
-      const size_t rest = static_cast<size_t>(in + in_len - p);
-      H2_DCHECK_LT(rest, 8u);
-      std::memset(tail, 0xff, sizeof(tail));
-      if (in_len >= 8) {
-        // The input's last 8 bytes end at tail + 8 + rest; those before tail + 8 are not read.
-        std::memcpy(tail + rest, in + in_len - 8, 8);
-      } else {
-        for (size_t i = 0; i < rest; ++i) tail[8 + i] = p[i];
-      }
-      p = tail + 8;
-      p_last = tail + sizeof(tail) - 8;
-      in_tail = true;
-    }
-
-    // The fast path: a group of look-ups per refill while there are at least kGroupBits input
-    // bits and kGroupOutput bytes of room. A look-up whose first code is longer than the
-    // primary table (entry 0) consumes nothing, so the rest of the group repeats it and the
-    // last entry tells whether it happened.
-    while (left >= kGroupBits && static_cast<size_t>(o_end - o) >= kGroupOutput &&
-           p <= p_last) {
-      refill();
+  // One step after a refill (56 <= nbits <= 63).
+  auto step = [&]() __attribute__((always_inline)) -> Step {
+    uint32_t e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+    // The fast path: a group of look-ups while there are at least kGroupBits input bits and
+    // kGroupOutput bytes of room. A look-up whose first code is longer than the primary table
+    // (entry 0) consumes nothing, so the rest of the group repeats it; the next step starts
+    // with it and goes to the careful path.
+    if (H2_PREDICT_TRUE(EntryBits(e) != 0 && left >= kGroupBits &&
+                        static_cast<size_t>(o_end - o) >= kGroupOutput)) {
       const unsigned before = nbits;
-      uint32_t e = 0;
 #pragma GCC unroll 8
       for (int g = 0; g < kGroup; ++g) {
-        e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+        if (g != 0) e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
         StoreSymbols(o, e);
         o += EntryCount(e);
         bits <<= EntryBits(e);
         nbits -= EntryBits(e);
       }
       left -= before - nbits;
-      if (EntryBits(e) == 0) break;
+      return Step::kContinue;
     }
-    if (p > p_last) continue;
 
-    // One look-up at a time: the last bits of the input or the last bytes of room, and after a
-    // long code. Back to the top as soon as groups can run again.
-    uint32_t e;
-    bool careful = false;
-    for (;;) {
-      refill();
-      e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+    // One look-up: the last bits of the input or the last bytes of room.
+    if (H2_PREDICT_TRUE(EntryBits(e) - 1 < left && o_end - o >= 2)) {
       // 0 < used <= left: every symbol in the entry is made of input bits.
-      if (H2_PREDICT_FALSE(EntryBits(e) - 1 >= left || o_end - o < 2)) {
-        careful = true;
-        break;
-      }
       StoreSymbols(o, e);
       o += EntryCount(e);
       consume(EntryBits(e));
-      if (p > p_last ||
-          (left >= kGroupBits && static_cast<size_t>(o_end - o) >= kGroupOutput)) {
-        break;
-      }
+      return Step::kContinue;
     }
-    if (!careful) continue;
 
-    // The careful path, with exact bounds: long codes, the end of the input, the end of the
-    // output room. Up to 7 1-bits cannot hold a code (gen_huffman_table.py checks): padding.
-    if (IsPadding(bits, left)) break;
+    // The careful path, with exact bounds. Up to 7 1-bits cannot hold a code
+    // (gen_huffman_table.py checks it): that is the padding, and the end.
+    if (IsPadding(bits, left)) return Step::kDone;
     const size_t avail = std::min<size_t>(nbits, left);
     if (EntryBits(e) != 0) {
       // The entry's first code fits in the primary table.
@@ -188,28 +168,57 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
       if (n > avail) {
         n = EntryFirstBits(e);
         count = 1;
-        if (n > avail) break;  // An incomplete code: the padding.
+        if (n > avail) return Step::kDone;  // An incomplete code: the padding.
       }
-      if (static_cast<size_t>(o_end - o) < count) return false;
+      if (static_cast<size_t>(o_end - o) < count) return Step::kError;  // Over max_output.
       o[0] = static_cast<uint8_t>(e >> 16);
       if (count == 2) o[1] = static_cast<uint8_t>(e >> 24);
       o += count;
       consume(n);
-    } else {
-      // A code longer than the primary table: find its length from the canonical limits.
-      const uint64_t window = bits >> 32;
-      const internal::HuffmanLevel* level = kHuffmanLevels;
-      while (window >= level->limit) ++level;
-      const unsigned length = level->length;
-      if (length > avail) break;  // An incomplete code: the padding.
-      const unsigned symbol =
-          kHuffmanSymbolsByCode[level->offset + ((window - level->first) >> (32 - length))];
-      if (symbol == kEos) return false;  // §5.2: EOS in the string is a decoding error.
-      if (o == o_end) return false;
-      *o++ = static_cast<uint8_t>(symbol);
-      consume(length);
+      return Step::kContinue;
+    }
+    // A code longer than the primary table: find its length from the canonical limits.
+    const uint64_t window = bits >> 32;
+    const internal::HuffmanLevel* level = kHuffmanLevels;
+    while (window >= level->limit) ++level;
+    const unsigned length = level->length;
+    if (length > avail) return Step::kDone;  // An incomplete code: the padding.
+    const unsigned symbol =
+        kHuffmanSymbolsByCode[level->offset + ((window - level->first) >> (32 - length))];
+    if (symbol == kEos) return Step::kError;  // §5.2: EOS in the string is a decoding error.
+    if (o == o_end) return Step::kError;      // Over max_output.
+    *o++ = static_cast<uint8_t>(symbol);
+    consume(length);
+    return Step::kContinue;
+  };
+
+  // On the input itself while 8 bytes can be loaded: add whole bytes, 56 <= nbits <= 63.
+  const uint8_t* p = in;
+  Step result = Step::kContinue;
+  if (in_len >= 8) {
+    const uint8_t* const p_last = in + (in_len - 8);
+    while (p <= p_last) {
+      bits |= Load64BE(p) >> nbits;
+      p += (63 - nbits) >> 3;
+      nbits |= 56;
+      result = step();
+      if (result != Step::kContinue) break;
     }
   }
+  // The last (< 8) bytes, from a register, followed by 1-bits. As no code but EOS is all
+  // 1-bits, the input's last symbol completes in the primary table (alone, as the 1-bits
+  // hold no second one) and the next look-up ends the string.
+  if (result == Step::kContinue) {
+    uint64_t tail = TailWord(in + in_len, static_cast<size_t>(in + in_len - p), in_len);
+    do {
+      bits |= tail >> nbits;
+      const unsigned taken = ((63 - nbits) >> 3) * 8;
+      tail = (tail << taken) | ~(~uint64_t{0} << taken);
+      nbits |= 56;
+      result = step();
+    } while (result == Step::kContinue);
+  }
+  if (result == Step::kError) return false;
 
   // What is left is an incomplete code (fewer than 30 bits). §5.2: more than 7 bits of padding,
   // or padding that is not the most significant bits of EOS (all 1-bits), is an error.
