@@ -90,6 +90,10 @@ std::string_view SettingsIdName(SettingsId id) {
   return "UNKNOWN";
 }
 
+std::string_view ErrorScopeName(ErrorScope scope) {
+  return scope == ErrorScope::kConnection ? "connection" : "stream";
+}
+
 bool IsKnownFrameType(uint8_t type) { return type <= 0xa || type == 0xc || type == 0x10; }
 
 std::ostream& operator<<(std::ostream& out, FrameType type) {
@@ -111,6 +115,10 @@ std::ostream& operator<<(std::ostream& out, SettingsId id) {
   if (name == "UNKNOWN")
     return out << "UNKNOWN(0x" << std::hex << static_cast<uint16_t>(id) << std::dec << ")";
   return out << name;
+}
+
+std::ostream& operator<<(std::ostream& out, ErrorScope scope) {
+  return out << ErrorScopeName(scope);
 }
 
 }  // namespace h2engine::h2

@@ -24,8 +24,8 @@ inline constexpr int64_t kMaxWindowSize = 0x7fffffff;
 // RFC 9113 §6.9.2: every window starts at 65,535 octets.
 inline constexpr uint32_t kDefaultInitialWindowSize = 65535;
 // RFC 9113 §4.2 / §6.5.2: SETTINGS_MAX_FRAME_SIZE bounds.
-inline constexpr uint32_t kDefaultMaxFrameSize = 16384;         // 2^14
-inline constexpr uint32_t kMaxAllowedMaxFrameSize = 16777215;   // 2^24 - 1
+inline constexpr uint32_t kDefaultMaxFrameSize = 16384;        // 2^14
+inline constexpr uint32_t kMaxAllowedMaxFrameSize = 16777215;  // 2^24 - 1
 // RFC 7541 §4.2 / RFC 9113 §6.5.2: SETTINGS_HEADER_TABLE_SIZE initial value.
 inline constexpr uint32_t kDefaultHeaderTableSize = 4096;
 
@@ -90,11 +90,20 @@ enum class SettingsId : uint16_t {
   kNoRfc7540Priorities = 0x9,
 };
 
+// RFC 9113 §5.4: whether an error ends the connection (§5.4.1: GOAWAY, then close) or only one
+// stream (§5.4.2: RST_STREAM).
+enum class ErrorScope : uint8_t {
+  kConnection,
+  kStream,
+};
+
 // The names RFC 9113 uses ("DATA", "PROTOCOL_ERROR", "SETTINGS_MAX_FRAME_SIZE"); unknown values
 // give "UNKNOWN".
 std::string_view FrameTypeName(FrameType type);
 std::string_view ErrorCodeName(ErrorCode code);
 std::string_view SettingsIdName(SettingsId id);
+// "connection" or "stream".
+std::string_view ErrorScopeName(ErrorScope scope);
 
 // IsKnownFrameType is true for the types listed in FrameType.
 bool IsKnownFrameType(uint8_t type);
@@ -102,6 +111,7 @@ bool IsKnownFrameType(uint8_t type);
 std::ostream& operator<<(std::ostream& out, FrameType type);
 std::ostream& operator<<(std::ostream& out, ErrorCode code);
 std::ostream& operator<<(std::ostream& out, SettingsId id);
+std::ostream& operator<<(std::ostream& out, ErrorScope scope);
 
 }  // namespace h2engine::h2
 
