@@ -1,0 +1,141 @@
+#include "hpack/encoder.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "hpack/huffman.h"
+#include "hpack/static_table.h"
+#include "hpack/varint.h"
+
+namespace h2engine::hpack {
+
+namespace {
+
+// Representation patterns (§6) and their integer prefix lengths.
+constexpr uint8_t kIndexedPattern = 0x80;              // §6.1, 7-bit index
+constexpr uint8_t kIncrementalIndexingPattern = 0x40;  // §6.2.1, 6-bit name index
+constexpr uint8_t kWithoutIndexingPattern = 0x00;      // §6.2.2, 4-bit name index
+constexpr uint8_t kNeverIndexedPattern = 0x10;         // §6.2.3, 4-bit name index
+constexpr uint8_t kSizeUpdatePattern = 0x20;           // §6.3, 5-bit size
+
+}  // namespace
+
+Encoder::Encoder(const EncoderOptions& options)
+    : options_(options), table_(std::min(kDefaultHeaderTableSize, options.max_table_size)) {}
+
+void Encoder::SetPeerMaxTableSize(uint32_t size) {
+  const uint32_t target = std::min(size, options_.max_table_size);
+  if (update_pending_) {
+    pending_min_size_ = std::min(pending_min_size_, target);
+  } else {
+    if (target == table_.capacity()) return;
+    update_pending_ = true;
+    pending_min_size_ = target;
+  }
+  pending_size_ = target;
+}
+
+void Encoder::Encode(std::span<const HeaderField> fields, h2engine::ByteSink& out) {
+  if (update_pending_) {
+    update_pending_ = false;
+    // §4.2: signal the smallest size of the interval, then the final one.
+    if (pending_min_size_ < pending_size_) {
+      AppendVarint(kSizeUpdatePattern, 5, pending_min_size_, out);
+      table_.SetCapacity(pending_min_size_);
+    }
+    if (pending_size_ != table_.capacity()) {
+      AppendVarint(kSizeUpdatePattern, 5, pending_size_, out);
+      table_.SetCapacity(pending_size_);
+    }
+  }
+  for (const HeaderField& field : fields) EncodeField(field, out);
+}
+
+void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
+  const std::string_view name = field.name;
+  const std::string_view value = field.value;
+  const StaticMatch match = StaticLookup(name, value);
+
+  const bool sensitive =
+      field.never_index || match.name_index == kStaticAuthorizationIndex ||
+      match.name_index == kStaticProxyAuthorizationIndex ||
+      (match.name_index == kStaticCookieIndex && value.size() < options_.min_indexed_cookie_length);
+  if (H2_PREDICT_FALSE(sensitive)) {
+    uint32_t name_index = match.name_index;
+    if (name_index == 0 && table_.num_entries() > 0) {
+      name_index = table_.Lookup(name, value, EncoderTable::Hash(name, value)).name_index;
+    }
+    WriteLiteral(kNeverIndexedPattern, 4, name_index, name, value, out);
+    return;
+  }
+
+  if (match.exact_index != 0) {
+    out.AppendUInt8(kIndexedPattern | match.exact_index);
+    return;
+  }
+
+  const EncoderTable::Hashes hashes = EncoderTable::Hash(name, value);
+  const EncoderTable::Match dynamic = table_.Lookup(name, value, hashes, match.name_index == 0);
+  if (dynamic.exact_index != 0) {
+    AppendVarint(kIndexedPattern, 7, dynamic.exact_index, out);
+    return;
+  }
+  const uint32_t name_index = match.name_index != 0 ? match.name_index : dynamic.name_index;
+  const size_t entry_size = EntrySize(name.size(), value.size());
+  if (ShouldIndex(match.name_index, entry_size)) {
+    WriteLiteral(kIncrementalIndexingPattern, 6, name_index, name, value, out);
+    table_.Insert(name, value, hashes);
+  } else {
+    WriteLiteral(kWithoutIndexingPattern, 4, name_index, name, value, out);
+  }
+}
+
+bool Encoder::ShouldIndex(uint32_t static_name_index, size_t entry_size) const {
+  // An entry above 3/4 of the table would evict most of what is there for one field.
+  if (entry_size > size_t{table_.capacity()} / 4 * 3) return false;
+  // Values that rarely repeat: indexing them costs nothing on the wire (a literal with or
+  // without indexing has the same size) but evicts entries that would have been referenced.
+  // Measured on the 32 hpack-test-case raw-data stories, excluding these three names (and no
+  // others that are not specific to one site) improves the compressed size; date, etag,
+  // last-modified, expires, location and set-cookie all repeat enough to be worth indexing.
+  switch (static_name_index) {
+    case kStaticPathIndex:           // :path, mostly distinct per request
+    case kStaticContentLengthIndex:  // content-length
+    case kStaticAgeIndex:            // age, changes every second
+      return false;
+    default:
+      return true;
+  }
+}
+
+namespace {
+
+// AppendString writes a §5.2 string literal, Huffman-coded if that is strictly shorter.
+void AppendString(std::string_view s, bool use_huffman, h2engine::ByteSink& out) {
+  if (use_huffman && s.size() > 1) {
+    const size_t huffman_length = HuffmanEncodedLength(s);
+    if (huffman_length < s.size()) {
+      AppendVarint(0x80, 7, static_cast<uint32_t>(huffman_length), out);
+      HuffmanEncode(s, huffman_length, out);
+      return;
+    }
+  }
+  uint8_t* p = out.Reserve(kMaxVarintLength + s.size());
+  const size_t n = EncodeVarint(0, 7, static_cast<uint32_t>(s.size()), p);
+  if (!s.empty()) std::memcpy(p + n, s.data(), s.size());
+  out.Commit(n + s.size());
+}
+
+}  // namespace
+
+void Encoder::WriteLiteral(uint8_t pattern, int prefix_bits, uint32_t name_index,
+                           std::string_view name, std::string_view value, h2engine::ByteSink& out) {
+  // One reservation covers the whole representation (Huffman output is never longer than the
+  // raw string), so the appends below never reallocate.
+  out.Reserve(3 * kMaxVarintLength + name.size() + value.size());
+  AppendVarint(pattern, prefix_bits, name_index, out);
+  if (name_index == 0) AppendString(name, options_.use_huffman, out);
+  AppendString(value, options_.use_huffman, out);
+}
+
+}  // namespace h2engine::hpack

@@ -1,0 +1,61 @@
+// The HPACK Huffman code (RFC 7541 §5.2, Appendix B): encoding and decoding of string literals.
+//
+// The functions here work on complete string literals; they keep no state between calls and
+// are thread-safe. The encoder writes 64 bits at a time into a ByteSink; the decoder is
+// table-driven, reads the input through a 64-bit accumulator and decodes up to two symbols per
+// table look-up (see hpack/README.md, "Huffman"). The tables are generated from the RFC's
+// Appendix B by tools/gen_huffman_table.py.
+//
+// Deciding whether to Huffman-code a literal at all (only when shorter, §5.2) and the H bit
+// and length prefix are the HPACK encoder's business, not this file's.
+
+#ifndef H2ENGINE_HPACK_HUFFMAN_H_
+#define H2ENGINE_HPACK_HUFFMAN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/byte_sink.h"
+
+namespace h2engine::hpack {
+
+// HuffmanEncodedLength returns the exact number of bytes HuffmanEncode produces for `s`: the
+// sum of the code lengths of its bytes, rounded up to whole bytes.
+size_t HuffmanEncodedLength(std::string_view s);
+
+// HuffmanEncode appends the Huffman code of `s` to `out`, padded to a byte boundary with the
+// most significant bits of EOS (1-bits). `encoded_length` must equal HuffmanEncodedLength(s)
+// (checked in debug builds). It reserves encoded_length + 8 bytes once and appends exactly
+// encoded_length bytes.
+void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink& out);
+
+// HuffmanMaxDecodedLength returns an upper bound of the decoded length of `encoded_length`
+// bytes of Huffman code: floor(8 * encoded_length / 5), as the shortest code has 5 bits.
+constexpr size_t HuffmanMaxDecodedLength(size_t encoded_length) {
+  return encoded_length / 5 * 8 + encoded_length % 5 * 8 / 5;
+}
+
+// HuffmanDecode decodes a complete Huffman-coded string literal `in` and appends the result
+// to *out. It returns false, leaving *out with unspecified partial content appended, if the
+// input is not a valid code under RFC 7541 §5.2: it contains the EOS symbol, or ends with
+// padding longer than 7 bits, or with padding that is not all 1-bits (a prefix of EOS). It
+// also returns false if the decoded string would be longer than `max_output` bytes. It grows
+// *out by at most min(max_output, HuffmanMaxDecodedLength(in.size())) bytes before trimming it
+// to the decoded length. An empty input decodes to an empty string.
+[[nodiscard]] bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output,
+                                 std::string* out);
+
+// HuffmanDecodeTo is HuffmanDecode into caller-owned memory: it decodes `in` into `out` and
+// sets *out_length to the decoded length. It returns false on the same invalid input as
+// HuffmanDecode, and if the decoded string would not fit in `out` (out.size() plays the role of
+// max_output). On failure the contents of `out` and *out_length are unspecified. It writes
+// only inside `out`; a buffer of HuffmanMaxDecodedLength(in.size()) bytes always suffices.
+[[nodiscard]] bool HuffmanDecodeTo(std::span<const uint8_t> in, std::span<uint8_t> out,
+                                   size_t* out_length);
+
+}  // namespace h2engine::hpack
+
+#endif  // H2ENGINE_HPACK_HUFFMAN_H_

@@ -1,0 +1,1 @@
+../tools/gen_huffman_table.py
