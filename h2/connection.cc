@@ -204,6 +204,8 @@ class Connection::Impl final : public FrameListener, public hpack::HeaderListene
     InboundHeaderSequence inbound;
     ContentLengthTracker inbound_length;
     RequestMethod method = RequestMethod::kOther;  // the request's method
+    bool plain_connect = false;  // a CONNECT request without :protocol (§8.5)
+    bool tunnel = false;         // a CONNECT tunnel is up: only DATA and stream management
     bool local = false;         // we initiated it (client requests)
     bool pending = false;       // a client request waiting for a concurrency slot
     bool visible = false;       // the application knows it (OnStreamClosed is owed)
@@ -383,6 +385,9 @@ class Connection::Impl final : public FrameListener, public hpack::HeaderListene
   Clock::time_point shutdown_deadline_{};
   bool goaway_received_ = false;
   StreamId peer_goaway_last_ = kMaxStreamId;
+  // The highest peer-initiated stream the application was given: the Last-Stream-ID of our
+  // GOAWAY (§6.8: streams we "might have taken some action on").
+  StreamId last_processed_ = 0;
   bool failed_ = false;
   bool finished_ = false;
   bool in_input_ = false;
@@ -402,7 +407,10 @@ Connection::Impl::Impl(const ConnectionOptions& options, ConnectionVisitor* visi
       hpack_decoder_(hpack::DecoderOptions{
           .max_table_size = std::max(options_.header_table_size, kDefaultHeaderTableSize),
           .max_header_list_size = options_.max_header_list_size,
-          .max_string_length = options_.max_header_list_size}),
+          // A string may exceed the list limit (then the list is too large: 431, not a
+          // COMPRESSION_ERROR), but not by much: it is buffered when split across frames.
+          .max_string_length = std::max<size_t>(2 * size_t{options_.max_header_list_size},
+                                                4096)}),
       hpack_encoder_(hpack::EncoderOptions{.max_table_size = options_.encoder_table_size}),
       local_settings_(perspective_,
                       PendingSettingsOptions{.ack_timeout = options_.settings_timeout}),
@@ -714,7 +722,8 @@ void Connection::Impl::OnHeadersStart(const FrameHeader& h, uint8_t /*pad_length
     }
     s = CreateStream(id, /*local=*/false);
     s->sm = *m;
-  } else if (self_dependent) {
+  } else if (self_dependent || (s != nullptr && s->tunnel)) {
+    // §5.3.1 self-dependency; §8.5: only DATA and stream management frames on a tunnel.
     StartDiscardBlock();
     StreamError(id, s, ErrorCode::kProtocolError);
     return;
@@ -805,8 +814,16 @@ void Connection::Impl::FinishHeaderBlock() {
   HeadersKind kind = HeadersKind::kTrailers;
   switch (block_.kind) {
     case HeaderBlockKind::kRequest:
+      // §6.8: a request completed after our GOAWAY named a lower last stream is refused.
+      if (goaway_sent_ && id > goaway_last_sent_) {
+        ResetStream(s, ErrorCode::kRefusedStream);
+        return;
+      }
       kind = HeadersKind::kRequest;
+      last_processed_ = std::max(last_processed_, id);
       s->method = validator_.method();
+      s->plain_connect = validator_.is_connect() && !validator_.is_extended_connect();
+      s->tunnel = s->plain_connect;
       s->inbound_length = ContentLengthTracker::ForRequest(validator_);
       if (!s->registered) s->registered = scheduler_.Register(id, PriorityOf(headers_));
       break;
@@ -816,6 +833,7 @@ void Connection::Impl::FinishHeaderBlock() {
       } else {
         kind = HeadersKind::kResponse;
         s->inbound_length = ContentLengthTracker::ForResponse(validator_, s->method);
+        s->tunnel = s->plain_connect && validator_.status_code() / 100 == 2;
       }
       break;
     case HeaderBlockKind::kRequestTrailers:
@@ -1304,7 +1322,7 @@ void Connection::Impl::WriteGoAway(StreamId last, ErrorCode code, std::string_vi
   goaway_last_sent_ = last;
 }
 
-StreamId Connection::Impl::LastProcessedStream() const { return ids_.last_peer_stream_id(); }
+StreamId Connection::Impl::LastProcessedStream() const { return last_processed_; }
 
 void Connection::Impl::SendFinalGoAway() {
   shutdown_ = Shutdown::kFinal;
@@ -1436,6 +1454,7 @@ std::optional<StreamId> Connection::Impl::SubmitRequest(std::span<const HeaderRe
   Stream* s = CreateStream(*id, /*local=*/true);
   s->visible = true;
   s->method = out_validator_.method();
+  s->plain_connect = out_validator_.is_connect() && !out_validator_.is_extended_connect();
   s->request_end_stream = end_stream;
   if (body) {
     s->source = std::move(body);
@@ -1527,8 +1546,9 @@ bool Connection::Impl::SubmitResponse(StreamId id, std::span<const HeaderRef> he
 bool Connection::Impl::SubmitTrailers(StreamId id, std::span<const HeaderRef> trailers) {
   if (failed_) return false;
   Stream* s = FindLive(id);
-  if (s == nullptr || s->closed || s->source == nullptr || s->source_done || s->trailers_pending) {
-    return false;
+  if (s == nullptr || s->closed || s->source == nullptr || s->source_done ||
+      s->trailers_pending || s->plain_connect) {
+    return false;  // §8.5: no trailers on a CONNECT tunnel
   }
   const HeaderBlockKind kind = perspective_ == Perspective::kServer
                                    ? HeaderBlockKind::kResponseTrailers
@@ -1643,6 +1663,7 @@ bool Connection::Impl::StartFromUpgrade(std::span<const uint8_t> payload,
     headers_.push_back(HeaderEntry{std::string(f.name), std::string(f.value), f.never_index});
   }
   num_headers_ = headers_.size();
+  last_processed_ = 1;
   s->registered = scheduler_.Register(1, PriorityOf(headers_));
   Deliver([&] { visitor_->OnHeaders(1, HeadersKind::kRequest, headers_, true); });
   if (!s->closed) PeerEnded(s);

@@ -10,14 +10,14 @@ ConnectionHarness::ConnectionHarness(Perspective perspective, ConnectionOptions 
   Reset(options);
 }
 
-void ConnectionHarness::Reset(ConnectionOptions options) {
+void ConnectionHarness::Reset(ConnectionOptions options, uint32_t peer_header_table_size) {
   options.perspective = perspective_;
   options_ = options;
   conn_.reset();
   visitor_ = std::make_unique<RecordingVisitor>();
   conn_ = std::make_unique<Connection>(options_, visitor_.get());
   visitor_->connection = conn_.get();
-  log_ = std::make_unique<FrameLog>(perspective_ == Perspective::kClient);
+  log_ = std::make_unique<FrameLog>(perspective_ == Perspective::kClient, peer_header_table_size);
   peer_ = FrameSequence();
 }
 

@@ -30,8 +30,9 @@ class ConnectionHarness {
  public:
   explicit ConnectionHarness(Perspective perspective, ConnectionOptions options = {});
 
-  // Reset rebuilds the connection with new options (same perspective).
-  void Reset(ConnectionOptions options);
+  // Reset rebuilds the connection with new options (same perspective); the FrameLog decodes
+  // with `peer_header_table_size` (what the peer's SETTINGS will advertise).
+  void Reset(ConnectionOptions options, uint32_t peer_header_table_size = 4096);
 
   Connection& conn() { return *conn_; }
   RecordingVisitor& visitor() { return *visitor_; }

@@ -33,9 +33,9 @@ std::string Hex64(uint64_t v) {
   return buf;
 }
 
-FrameLog::FrameLog(bool client_preface)
+FrameLog::FrameLog(bool client_preface, uint32_t header_table_size)
     : decoder_(this),
-      hpack_(hpack::DecoderOptions{.max_table_size = 1 << 16,
+      hpack_(hpack::DecoderOptions{.max_table_size = header_table_size,
                                    .max_header_list_size = 1 << 24,
                                    .max_string_length = 1 << 24}),
       expect_preface_(client_preface) {

@@ -49,7 +49,9 @@ struct ParsedFrame {
 class FrameLog final : public FrameListener, public hpack::HeaderListener {
  public:
   // `client_preface`: the bytes start with the client connection preface (a client's output).
-  explicit FrameLog(bool client_preface = false);
+  // `header_table_size`: the SETTINGS_HEADER_TABLE_SIZE the receiver advertised (the HPACK
+  // decoder rejects blocks that use more).
+  explicit FrameLog(bool client_preface = false, uint32_t header_table_size = 4096);
 
   // Feed decodes `bytes` and returns the summaries of the frames it completed.
   std::vector<std::string> Feed(std::span<const uint8_t> bytes);
