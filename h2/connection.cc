@@ -429,8 +429,10 @@ Connection::Impl::Impl(const ConnectionOptions& options, ConnectionVisitor* visi
   decoder_.set_max_frame_size(options_.max_frame_size);
   preface_received_ = perspective_ == Perspective::kClient;  // only servers receive one
 
-  ByteSink& control = out_.control();
-  if (perspective_ == Perspective::kClient) control.Append(kClientPreface);
+  // The preface (§3.4) goes straight to the committed bytes: nothing, not even an urgent ACK,
+  // may precede it.
+  ByteSink& preface = out_.committed();
+  if (perspective_ == Perspective::kClient) preface.Append(kClientPreface);
 
   // Our SETTINGS (§3.4: the first frame of each side): the values that differ from the
   // RFC's initial ones, plus the limits that are "unlimited" by default.
@@ -451,14 +453,14 @@ Connection::Impl::Impl(const ConnectionOptions& options, ConnectionVisitor* visi
                                       id == SettingsId::kMaxHeaderListSize;
     if (value != *defaults.Get(id) || unlimited_by_default) entries.push_back({id, value});
   }
-  WriteSettings(control, entries);
+  WriteSettings(preface, entries);
   const ErrorCode pushed = local_settings_.Push(ours, Clock::time_point{});
   H2_CHECK(pushed == ErrorCode::kNoError);  // Sanitize() keeps every value valid
 
   // A connection window larger than 65,535 is granted at once (§6.9.2: only WINDOW_UPDATE
   // changes it).
   if (auto increment = conn_recv_.UpdateToSend(Clock::time_point{}, rtt_)) {
-    h2::WriteWindowUpdate(control, 0, *increment);
+    h2::WriteWindowUpdate(preface, 0, *increment);
   }
 }
 
@@ -510,6 +512,9 @@ size_t Connection::Impl::ProcessInput(std::span<const uint8_t> bytes, Clock::tim
   EntryScope scope(this);
   SetNow(now);
   if (failed_) return 0;
+  // After a graceful finish (OnConnectionError(kNoError) was the last callback) input is
+  // useless: swallowed unread.
+  if (finished_) return bytes.size();
   in_input_ = true;
   any_input_ = true;
   size_t consumed = 0;
@@ -533,7 +538,7 @@ size_t Connection::Impl::MatchPreface(std::span<const uint8_t> bytes) {
 }
 
 void Connection::Impl::OnFrameHeader(const FrameHeader& h) {
-  if (failed_) {
+  if (failed_ || finished_) {
     decoder_.Stop();
     return;
   }

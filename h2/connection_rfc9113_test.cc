@@ -908,10 +908,11 @@ TEST_F(ServerTest, Sec6_8_GracefulShutdownWithoutPingAckUsesTheTimer) {
 }
 
 TEST_F(ServerTest, Sec6_8_DataOnDiscardedStreamsCountsTowardTheConnectionWindow) {
+  Open(1);  // keeps the connection from finishing
   conn().SubmitGoAway(ErrorCode::kNoError, "bye");
-  EXPECT_THAT(Out(), ElementsAre(GoAway(0, "NO_ERROR")));
-  peer().Headers(1, RequestHeaders(), false).Data(1, std::string(16384, 'x'));
-  peer().Data(1, std::string(16384, 'x'));
+  EXPECT_THAT(Out(), ElementsAre(GoAway(1, "NO_ERROR")));
+  peer().Headers(3, RequestHeaders(), false).Data(3, std::string(16384, 'x'));
+  peer().Data(3, std::string(16384, 'x'));
   Send();
   EXPECT_THAT(Out(), ElementsAre("WINDOW_UPDATE 0 +32768"));
 }
