@@ -1227,12 +1227,13 @@ void Connection::Impl::CloseStream(Stream* s, ErrorCode code, CloseCause cause) 
     conn_recv_.Consume(n);
     MaybeUpdateConnectionWindow();
   }
-  if (s->visible) Post(Event{Event::Kind::kStreamClosed, s->id, code, {}});
   auto it = streams_.find(s->id);
   if (it != streams_.end()) {
     graveyard_.push_back(std::move(it->second));
     streams_.erase(it);
   }
+  // Reported once the stream is gone from the map, so a callback sees a consistent state.
+  if (s->visible) Post(Event{Event::Kind::kStreamClosed, s->id, code, {}});
   if (s->local) ReleaseQueuedRequests();
   CheckFinished();
 }
