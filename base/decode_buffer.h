@@ -118,7 +118,8 @@ class DecodeBufferSubset : public DecodeBuffer {
     H2_DEBUG_ONLY(parent_start_ = parent->cursor());
   }
   ~DecodeBufferSubset() {
-    H2_DCHECK(parent_->cursor() == parent_start_);  // Parent untouched while we lived.
+    // The parent must be untouched while the subset lives.
+    H2_DEBUG_ONLY(H2_DCHECK(parent_->cursor() == parent_start_));
     parent_->AdvanceCursor(Offset());
   }
 

@@ -122,7 +122,7 @@ void FrameDecoder::set_max_frame_size(uint32_t max_frame_size) {
 
 void FrameDecoder::Stop() {
   stopped_ = true;
-  state_ = State::kStopped;
+  if (state_ != State::kError) state_ = State::kStopped;  // An error stays visible.
 }
 
 size_t FrameDecoder::Decode(std::span<const uint8_t> input) {
@@ -160,7 +160,7 @@ size_t FrameDecoder::Decode(std::span<const uint8_t> input) {
         break;
     }
     if (H2_PREDICT_FALSE(stopped_)) {
-      state_ = State::kStopped;
+      if (state_ != State::kError) state_ = State::kStopped;
       break;
     }
   }

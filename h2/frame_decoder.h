@@ -77,7 +77,8 @@ class FrameDecoder {
   uint32_t max_frame_size() const { return max_frame_size_; }
 
   // Stop makes Decode() return at once, before reporting anything more; usable from inside a
-  // callback (e.g. when the connection has found a connection error of its own). Terminal.
+  // callback (e.g. when the connection has found a connection error of its own). Terminal:
+  // state() becomes kStopped (or stays kError if a connection error came first).
   void Stop();
 
   State state() const { return state_; }

@@ -721,6 +721,33 @@ TEST(FrameDecoderTest, StopInsideAPayloadPiece) {
   EXPECT_EQ(listener.events().back(), "data \"abc\"");
 }
 
+// Stop() from OnFrameError leaves the error visible.
+class StopOnErrorListener : public FrameRecorder {
+ public:
+  FrameDecoder* decoder = nullptr;
+  void OnFrameError(const FrameHeader& h, ErrorCode code, ErrorScope scope,
+                    std::string_view reason) override {
+    FrameRecorder::OnFrameError(h, code, scope, reason);
+    decoder->Stop();
+  }
+};
+
+TEST(FrameDecoderTest, StopInsideOnFrameErrorKeepsTheError) {
+  StopOnErrorListener listener;
+  FrameDecoder decoder(&listener);
+  listener.decoder = &decoder;
+  EXPECT_EQ(decoder.Decode(HexBytes("000007 06 00 00000000 00000000000000")), 9u);
+  EXPECT_EQ(decoder.state(), FrameDecoder::State::kError);
+  EXPECT_EQ(decoder.error(), ErrorCode::kFrameSizeError);
+  // A stream error followed by Stop(): stopped, no connection error.
+  StopOnErrorListener listener2;
+  FrameDecoder decoder2(&listener2);
+  listener2.decoder = &decoder2;
+  EXPECT_EQ(decoder2.Decode(HexBytes("000004 02 00 00000001 00000000 000000 04 01 00000000")), 9u);
+  EXPECT_EQ(decoder2.state(), FrameDecoder::State::kStopped);
+  EXPECT_EQ(decoder2.error(), ErrorCode::kNoError);
+}
+
 TEST(FrameDecoderTest, StateNames) {
   EXPECT_EQ(FrameDecoderStateName(FrameDecoder::State::kWholePayload), "kWholePayload");
   std::ostringstream out;

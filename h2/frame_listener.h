@@ -40,10 +40,12 @@
 //
 // `*` means zero or more calls; no call ever carries an empty span. Payload pieces arrive as
 // the input does: the pieces of one frame add up to h.length minus the Pad Length octet, the
-// priority fields, the promised stream id and the padding. A frame's last callback (its End,
-// its single callback, OnFrameIgnored or OnFrameError) comes as soon as its last byte has been
-// decoded, so zero-length frames are complete within the Decode() call that delivered their
-// header. FrameDecoder::Stop() from inside any callback ends the sequence early.
+// priority fields, the promised stream id and the padding. A frame's last callback (its End or
+// its single callback) comes as soon as its last byte has been decoded, so zero-length frames
+// are complete within the Decode() call that delivered their header. OnFrameError and
+// OnFrameIgnored come as soon as the decoder knows (often right after OnFrameHeader); the rest
+// of such a frame is then skipped without further callbacks. FrameDecoder::Stop() from inside
+// any callback ends the sequence early.
 //
 // Flags. For the types above, h.flags holds only the flags the type defines (DefinedFlags()):
 // unused flags MUST be ignored (§4.1), so they are masked out. Unknown types get their flags
