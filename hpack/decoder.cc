@@ -29,6 +29,9 @@ Decoder::Decoder(const DecoderOptions& options)
       max_table_size_(options.max_table_size) {}
 
 void Decoder::StartBlock(HeaderListener* listener) {
+  // A block abandoned inside a representation (EndBlock not called) cannot be resumed by the
+  // next one: treat it as truncated.
+  if (state_ != State::kStart && error_ == HpackError::kNone) Fail(HpackError::kTruncatedBlock);
   listener_ = listener;
   field_seen_ = false;
   over_limit_ = false;
@@ -53,13 +56,14 @@ HpackError Decoder::EndBlock() {
 
 HpackError Decoder::DecodeFragment(std::span<const uint8_t> fragment) {
   if (H2_PREDICT_FALSE(error_ != HpackError::kNone)) return error_;
-  DecodeBuffer db(fragment);
-  DecodeStatus status;
+  const uint8_t* cursor = fragment.data();
+  const uint8_t* const end = cursor + fragment.size();
+  DecodeStatus status = DecodeStatus::kInProgress;
   while (true) {
     switch (state_) {
       case State::kStart: {
-        if (db.Empty()) return HpackError::kNone;
-        const uint8_t first = db.DecodeUInt8();
+        if (cursor == end) return HpackError::kNone;
+        const uint8_t first = *cursor++;
         int prefix_bits;
         if (first & 0x80) {
           kind_ = Kind::kIndexed;
@@ -74,14 +78,14 @@ HpackError Decoder::DecodeFragment(std::span<const uint8_t> fragment) {
           kind_ = (first & 0x10) ? Kind::kNeverIndexed : Kind::kWithoutIndexing;
           prefix_bits = 4;
         }
-        status = varint_.StartWithFirstByte(first, prefix_bits, db);
+        status = varint_.StartWithFirstByte(first, prefix_bits, cursor, end);
         break;
       }
       case State::kFirstVarint:
-        status = varint_.Resume(db);
+        status = varint_.Resume(cursor, end);
         break;
       case State::kName:
-        status = DecodeString(db, name_string_);
+        status = DecodeString(cursor, end, name_string_);
         if (status == DecodeStatus::kDone) {
           name_ = name_string_.view;
           name_in_fragment_ = name_string_.view_in_fragment;
@@ -91,7 +95,7 @@ HpackError Decoder::DecodeFragment(std::span<const uint8_t> fragment) {
         }
         goto not_done;
       case State::kValue:
-        status = DecodeString(db, value_string_);
+        status = DecodeString(cursor, end, value_string_);
         if (status == DecodeStatus::kDone) {
           EmitLiteral();
           state_ = State::kStart;
@@ -195,18 +199,18 @@ bool Decoder::OnFirstInteger(uint32_t value) {
   return true;
 }
 
-DecodeStatus Decoder::DecodeString(DecodeBuffer& db, StringState& s) {
-  DecodeStatus status;
+DecodeStatus Decoder::DecodeString(const uint8_t*& cursor, const uint8_t* end, StringState& s) {
+  DecodeStatus status = DecodeStatus::kInProgress;
   switch (s.phase) {
     case StringState::Phase::kLength: {
-      if (db.Empty()) return DecodeStatus::kInProgress;
-      const uint8_t first = db.DecodeUInt8();
+      if (cursor == end) return DecodeStatus::kInProgress;
+      const uint8_t first = *cursor++;
       s.huffman = (first & 0x80) != 0;
-      status = varint_.StartWithFirstByte(first, 7, db);
+      status = varint_.StartWithFirstByte(first, 7, cursor, end);
       break;
     }
     case StringState::Phase::kLengthVarint:
-      status = varint_.Resume(db);
+      status = varint_.Resume(cursor, end);
       break;
     case StringState::Phase::kBytes:
       goto bytes;
@@ -229,16 +233,20 @@ DecodeStatus Decoder::DecodeString(DecodeBuffer& db, StringState& s) {
   s.phase = StringState::Phase::kBytes;
 
 bytes:
-  if (s.gathered == 0 && db.Remaining() >= s.length) {
+  const size_t remaining = static_cast<size_t>(end - cursor);
+  if (s.gathered == 0 && remaining >= s.length) {
     // The whole string is in this fragment: no copy for a raw string.
-    if (!FinishString(db.Take(s.length), true, s)) return DecodeStatus::kError;
+    const std::span<const uint8_t> bytes(cursor, s.length);
+    cursor += s.length;
+    if (!FinishString(bytes, true, s)) return DecodeStatus::kError;
     return DecodeStatus::kDone;
   }
   // Split across fragments: gather the encoded bytes.
   std::string& gather = s.huffman ? huffman_input_ : s.buffer;
   if (s.gathered == 0) gather.clear();
-  const size_t n = db.MinLengthRemaining(s.length - s.gathered);
-  gather.append(AsView(db.Take(n)));
+  const size_t n = std::min<size_t>(remaining, s.length - s.gathered);
+  gather.append(reinterpret_cast<const char*>(cursor), n);
+  cursor += n;
   s.gathered += static_cast<uint32_t>(n);
   if (s.gathered < s.length) return DecodeStatus::kInProgress;
   const std::span<const uint8_t> encoded(reinterpret_cast<const uint8_t*>(gather.data()),

@@ -35,7 +35,6 @@
 #include <string>
 #include <string_view>
 
-#include "base/decode_buffer.h"
 #include "base/status.h"
 #include "hpack/decoder_table.h"
 #include "hpack/error.h"
@@ -121,7 +120,8 @@ class Decoder {
     std::string buffer;  // raw bytes gathered across fragments, or the Huffman decoder's output
   };
 
-  DecodeStatus DecodeString(DecodeBuffer& db, StringState& s);
+  // DecodeString decodes (more of) a string literal from [cursor, end), advancing cursor.
+  DecodeStatus DecodeString(const uint8_t*& cursor, const uint8_t* end, StringState& s);
   // FinishString decodes `encoded` (all of the string's bytes) into s.view.
   bool FinishString(std::span<const uint8_t> encoded, bool in_fragment, StringState& s);
   // OnFirstInteger acts on the integer that begins a representation. False on error.

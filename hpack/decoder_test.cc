@@ -266,6 +266,52 @@ TEST_F(DecoderTest, TruncatedBlockIsFatal) {
   }
 }
 
+TEST_F(DecoderTest, StartingABlockInsideARepresentationIsTruncation) {
+  Decoder d;
+  const std::vector<uint8_t> partial = FromHex("4003 6162");
+  d.StartBlock(nullptr);
+  ASSERT_EQ(d.DecodeFragment(partial), HpackError::kNone);
+  d.StartBlock(nullptr);  // EndBlock was never called
+  EXPECT_EQ(d.DecodeFragment(FromHex("82")), HpackError::kTruncatedBlock);
+}
+
+// Garbage and corrupted blocks: only clean errors (ASan/UBSan builds check the rest), and the
+// same outcome however the input is split.
+TEST_F(DecoderTest, GarbageGivesCleanErrors) {
+  std::mt19937 gen(3);
+  auto byte = [&] { return static_cast<uint8_t>(std::uniform_int_distribution<int>(0, 255)(gen)); };
+  std::vector<std::vector<uint8_t>> inputs;
+  for (int i = 0; i < 300; ++i) {
+    std::vector<uint8_t> block(std::uniform_int_distribution<size_t>(0, 64)(gen));
+    for (uint8_t& b : block) b = byte();
+    inputs.push_back(std::move(block));
+  }
+  // Corrupted copies of valid blocks.
+  for (const test::RfcSequence& seq : test::AllRfcSequences()) {
+    for (const test::RfcBlock& block : seq.blocks) {
+      for (int i = 0; i < 20; ++i) {
+        std::vector<uint8_t> bytes = FromHex(block.hex);
+        bytes[std::uniform_int_distribution<size_t>(0, bytes.size() - 1)(gen)] = byte();
+        inputs.push_back(std::move(bytes));
+      }
+    }
+  }
+  for (const auto& input : inputs) {
+    HpackError first = HpackError::kNone;
+    std::vector<Field> first_fields;
+    for (Split split : kAllSplits) {
+      Decoder d({.max_header_list_size = 1000, .max_string_length = 100});
+      const BlockResult r = DecodeBlock(d, input, split, rng_);
+      if (split == Split::kWhole) {
+        first = r.error;
+        first_fields = r.fields;
+      }
+      ASSERT_EQ(r.error, first) << test::ToHex(input) << " " << split;
+      ASSERT_EQ(r.fields, first_fields) << test::ToHex(input) << " " << split;
+    }
+  }
+}
+
 TEST_F(DecoderTest, FatalErrorsStick) {
   Decoder d;
   ASSERT_EQ(Decode(d, "80").error, HpackError::kIndexOutOfRange);

@@ -21,7 +21,15 @@ constexpr uint8_t kSizeUpdatePattern = 0x20;           // §6.3, 5-bit size
 }  // namespace
 
 Encoder::Encoder(const EncoderOptions& options)
-    : options_(options), table_(std::min(kDefaultHeaderTableSize, options.max_table_size)) {}
+    : options_(options), table_(kDefaultHeaderTableSize) {
+  // The peer's decoder starts at the protocol's 4096 (RFC 9113 §6.5.2). A smaller cap of ours
+  // is announced at the start of the first block, so that both tables stay identical (and the
+  // peer need not keep memory we will not use).
+  if (options_.max_table_size < kDefaultHeaderTableSize) {
+    update_pending_ = true;
+    pending_min_size_ = pending_size_ = options_.max_table_size;
+  }
+}
 
 void Encoder::SetPeerMaxTableSize(uint32_t size) {
   const uint32_t target = std::min(size, options_.max_table_size);
@@ -74,6 +82,13 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
     return;
   }
 
+  // Names the policy never indexes cannot be in the dynamic table: no hashing, no lookup.
+  // (They are all static names, so the name is indexed anyway.)
+  if (!IndexableName(match.name_index)) {
+    WriteLiteral(kWithoutIndexingPattern, 4, match.name_index, name, value, out);
+    return;
+  }
+
   const EncoderTable::Hashes hashes = EncoderTable::Hash(name, value);
   const EncoderTable::Match dynamic = table_.Lookup(name, value, hashes, match.name_index == 0);
   if (dynamic.exact_index != 0) {
@@ -81,8 +96,8 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
     return;
   }
   const uint32_t name_index = match.name_index != 0 ? match.name_index : dynamic.name_index;
-  const size_t entry_size = EntrySize(name.size(), value.size());
-  if (ShouldIndex(match.name_index, entry_size)) {
+  // An entry above 3/4 of the table would evict most of what is there for one field.
+  if (EntrySize(name.size(), value.size()) <= size_t{table_.capacity()} / 4 * 3) {
     WriteLiteral(kIncrementalIndexingPattern, 6, name_index, name, value, out);
     table_.Insert(name, value, hashes);
   } else {
@@ -90,9 +105,7 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
   }
 }
 
-bool Encoder::ShouldIndex(uint32_t static_name_index, size_t entry_size) const {
-  // An entry above 3/4 of the table would evict most of what is there for one field.
-  if (entry_size > size_t{table_.capacity()} / 4 * 3) return false;
+bool Encoder::IndexableName(uint32_t static_name_index) {
   // Values that rarely repeat: indexing them costs nothing on the wire (a literal with or
   // without indexing has the same size) but evicts entries that would have been referenced.
   // Measured on the 32 hpack-test-case raw-data stories, excluding these three names (and no
@@ -112,6 +125,7 @@ namespace {
 
 // AppendString writes a §5.2 string literal, Huffman-coded if that is strictly shorter.
 void AppendString(std::string_view s, bool use_huffman, h2engine::ByteSink& out) {
+  H2_DCHECK_LE(s.size(), size_t{UINT32_MAX});
   if (use_huffman && s.size() > 1) {
     const size_t huffman_length = HuffmanEncodedLength(s);
     if (huffman_length < s.size()) {

@@ -14,11 +14,11 @@
 //    `content-length` and `age`, whose values rarely repeat (measured; see hpack/README.md).
 // Strings are Huffman-coded (§5.2) only when that is strictly shorter.
 //
-// Table size: the encoder uses min(peer's SETTINGS_HEADER_TABLE_SIZE, options.max_table_size),
-// starting from min(4096, options.max_table_size) (using less than the peer allows needs no
-// signal). After SetPeerMaxTableSize changes it, the next block begins with the §6.3 updates
-// §4.2 requires: the smallest size reached since the last block if it is below the final one,
-// then the final one.
+// Table size: the encoder uses min(peer's SETTINGS_HEADER_TABLE_SIZE, options.max_table_size).
+// Both sides start at the protocol's 4096; an options.max_table_size below that is announced
+// by a §6.3 update at the start of the first block. After SetPeerMaxTableSize changes the size,
+// the next block begins with the updates §4.2 requires: the smallest size reached since the
+// last block if it is below the final one, then the final one.
 //
 // Speed: one pass over the fields; one output reservation per field; hashes computed once per
 // field; no allocation per field once the table and the output sink have reached their size.
@@ -68,8 +68,8 @@ class Encoder {
 
  private:
   void EncodeField(const HeaderField& field, h2engine::ByteSink& out);
-  // ShouldIndex is the indexing policy for a field that is neither sensitive nor in a table.
-  bool ShouldIndex(uint32_t static_name_index, size_t entry_size) const;
+  // IndexableName is the policy's list of names whose values rarely repeat (false for them).
+  static bool IndexableName(uint32_t static_name_index);
   // WriteLiteral writes a literal representation: `pattern` and `prefix_bits` select §6.2.1,
   // §6.2.2 or §6.2.3; a name_index of 0 sends the name as a string.
   void WriteLiteral(uint8_t pattern, int prefix_bits, uint32_t name_index, std::string_view name,

@@ -67,20 +67,34 @@ TEST(EncoderTest, AppendixC2Representations) {
   EXPECT_EQ(e2.dynamic_table_size(), 0u);
 }
 
-// C.3-C.6 with the default policy, which makes the RFC's choices, with one exception: C.6.2
-// Huffman-codes "307" into 3 bytes, as long as the raw string; we send the raw string on a tie
-// (same size, cheaper to decode, and zero-copy in our decoder).
+// C.3-C.6 with the default policy, which makes the RFC's choices, with two differences:
+//  - C.5 and C.6 run with SETTINGS_HEADER_TABLE_SIZE 256, but their first block has no size
+//    update: the RFC's decoder starts at 256. Ours starts at the protocol's 4096 (RFC 9113
+//    §6.5.2), so our first block begins with the update to 256 (3fe101), then the RFC's bytes.
+//  - C.6.2 Huffman-codes "307" into 3 bytes, as long as the raw string; we send the raw string
+//    on a tie (same size, cheaper to decode, and zero-copy in our decoder).
 TEST(EncoderTest, AppendixC3ToC6ByteForByte) {
   for (test::RfcSequence seq : {test::RfcC3(), test::RfcC4(), test::RfcC5(), test::RfcC6()}) {
     SCOPED_TRACE(seq.name);
+    std::string first_update;
+    if (seq.table_capacity != 4096) {
+      ASSERT_EQ(seq.table_capacity, 256u);
+      first_update = Hex("3fe101");
+    }
     if (std::string_view(seq.name) == "C.6") {
       ASSERT_EQ(Hex(seq.blocks[1].hex), Hex("4883 640e ffc1 c0bf"));
       seq.blocks[1].hex = "4803 3330 37c1 c0bf";
     }
-    Encoder e({.use_huffman = seq.huffman, .max_table_size = seq.table_capacity});
+    // The peer's setting and our own cap give the same bytes.
+    Encoder e({.use_huffman = seq.huffman});
+    e.SetPeerMaxTableSize(seq.table_capacity);
+    Encoder capped({.use_huffman = seq.huffman, .max_table_size = seq.table_capacity});
     for (size_t i = 0; i < seq.blocks.size(); ++i) {
       const test::RfcBlock& block = seq.blocks[i];
-      EXPECT_EQ(EncodeHex(e, block.headers), Hex(block.hex)) << "block " << i;
+      const std::string expected = (i == 0 ? first_update : "") + Hex(block.hex);
+      EXPECT_EQ(EncodeHex(e, block.headers), expected) << "block " << i;
+      EXPECT_EQ(EncodeHex(capped, block.headers), expected) << "block " << i;
+      EXPECT_EQ(TableEntries(capped), block.table) << "block " << i;
       EXPECT_EQ(TableEntries(e), block.table) << "block " << i;
       EXPECT_EQ(e.dynamic_table_size(), block.table_size) << "block " << i;
     }
@@ -107,8 +121,10 @@ TEST(EncoderTest, Section42SizeUpdates) {
     EXPECT_EQ(EncodeHex(e, {}), Hex("3fe1 0f"));
   }
   {
-    // Our own cap: using less than the peer allows needs no update.
+    // Our own cap below the initial 4096 is announced in the first block, then kept.
     Encoder e({.max_table_size = 1024});
+    e.SetPeerMaxTableSize(4096);
+    EXPECT_EQ(EncodeHex(e, {{":method", "GET"}}), Hex("3fe1 07 82"));
     EXPECT_EQ(e.dynamic_table_capacity(), 1024u);
     e.SetPeerMaxTableSize(4096);
     EXPECT_EQ(EncodeHex(e, {{":method", "GET"}}), Hex("82"));
@@ -206,7 +222,7 @@ TEST(EncoderTest, PolicySkipsValuesThatRarelyRepeat) {
 
 TEST(EncoderTest, EntriesTooLargeForTheTableAreNotIndexed) {
   Encoder e({.use_huffman = false, .max_table_size = 256});
-  ASSERT_EQ(EncodeHex(e, {{"a", "1"}}), Hex("4001 6101 31"));
+  ASSERT_EQ(EncodeHex(e, {{"a", "1"}}), Hex("3fe101 4001 6101 31"));
   // 32 + 1 + 200 > 3/4 of 256: a literal without indexing; the table keeps "a: 1".
   EXPECT_EQ(EncodeHex(e, {{"b", std::string(200, 'x')}}).substr(0, 10), "0001627f49");
   EXPECT_EQ(e.dynamic_table_entries(), 1u);
@@ -329,13 +345,19 @@ TEST(EncoderTest, RoundTripsWithSizeChangesBetweenBlocks) {
   for (uint32_t size : {256u, 4096u}) RoundTrip(size, true, true);
 }
 
-// Our cap below the peer's table: the peer's decoder keeps its larger table and must still
-// agree with every index we send.
-TEST(EncoderTest, SmallerEncoderTableNeedsNoUpdate) {
+// Our cap below the protocol's initial 4096: announced, so the peer's table follows ours.
+TEST(EncoderTest, OwnCapBelowTheInitialSizeIsAnnounced) {
   Encoder encoder({.max_table_size = 300});
   Decoder decoder;  // 4096
   HeaderGenerator gen(5);
   std::mt19937 rng(5);
+  {
+    ByteSink sink;
+    encoder.Encode({}, sink);
+    EXPECT_EQ(ToHex(sink.span()), Hex("3f8d 02"));  // 300
+    ASSERT_EQ(DecodeBlock(decoder, sink.span(), Split::kWhole, rng).error, HpackError::kNone);
+    EXPECT_EQ(decoder.dynamic_table_capacity(), 300u);
+  }
   for (int block = 0; block < 100; ++block) {
     const std::vector<HeaderField> fields = gen.Next();
     ByteSink sink;
@@ -344,6 +366,8 @@ TEST(EncoderTest, SmallerEncoderTableNeedsNoUpdate) {
     ASSERT_EQ(r.error, HpackError::kNone);
     ASSERT_EQ(r.fields, Expected(fields, {}));
     ASSERT_LE(encoder.dynamic_table_size(), 300u);
+    ASSERT_EQ(decoder.dynamic_table_capacity(), 300u);
+    ASSERT_EQ(test::TableEntries(decoder), TableEntries(encoder));
   }
 }
 

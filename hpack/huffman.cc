@@ -4,6 +4,7 @@
 #include "hpack/huffman.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -26,8 +27,8 @@ using internal::kHuffmanSymbolsByCode;
 constexpr unsigned kEos = 256;
 
 // Primary table entry fields (see tools/gen_huffman_table.py, ENTRY LAYOUT).
-constexpr uint32_t EntryBits(uint32_t e) { return e & 31; }
-constexpr uint32_t EntryCount(uint32_t e) { return (e >> 5) & 3; }
+constexpr uint32_t EntryBits(uint32_t e) { return e & 63; }
+constexpr uint32_t EntryCount(uint32_t e) { return (e >> 6) & 3; }
 constexpr uint32_t EntryFirstBits(uint32_t e) { return (e >> 8) & 31; }
 
 // A refill leaves at least 56 valid bits in the accumulator; a group of look-ups that each
@@ -40,6 +41,15 @@ constexpr size_t kGroupOutput = 2 * kGroup;
 static_assert(kHuffmanPrimaryBits >= 8 && kHuffmanPrimaryBits <= 14);
 static_assert(kHuffmanLevels[std::size(kHuffmanLevels) - 1].limit == uint64_t{1} << 32);
 static_assert(kHuffmanCodeLengths[kEos] == 30 && kHuffmanCodes[kEos] == 0x3fffffff);
+
+// The encoder's codes, left-justified in 64 bits.
+constexpr auto kLeftJustifiedCodes = [] {
+  std::array<uint64_t, 256> codes{};
+  for (size_t i = 0; i < 256; ++i) {
+    codes[i] = uint64_t{kHuffmanCodes[i]} << (64 - kHuffmanCodeLengths[i]);
+  }
+  return codes;
+}();
 
 inline uint64_t Load64BE(const uint8_t* p) {
   uint64_t v;
@@ -60,112 +70,159 @@ inline void StoreSymbols(uint8_t* p, uint32_t e) {
   std::memcpy(p, &v, 2);
 }
 
+// IsPadding: the `left` remaining bits, left-justified in `bits`, are valid padding (RFC 7541
+// §5.2): at most 7 bits, all 1 (the most significant bits of EOS).
+inline bool IsPadding(uint64_t bits, size_t left) {
+  if (left > 7) return false;
+  const uint64_t mask = ~(~uint64_t{0} >> left);
+  return (bits & mask) == mask;
+}
+
+inline uint32_t Load32BE(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+  return v;
+}
+
+// TailWord returns the last `rest` (< 8) bytes of the input, which end at `end`, left-justified
+// and followed by 1-bits. It reads only input bytes: at most `in_len` bytes before `end`.
+inline uint64_t TailWord(const uint8_t* end, size_t rest, size_t in_len) {
+  uint64_t w = 0;
+  if (in_len >= 8) {
+    if (rest != 0) w = Load64BE(end - 8) << (8 * (8 - rest));
+  } else if (rest >= 4) {
+    // Two overlapping 4-byte loads; OR-ing the bytes they share is harmless.
+    const uint8_t* p = end - rest;
+    w = (uint64_t{Load32BE(p)} << 32) | (uint64_t{Load32BE(end - 4)} << (64 - 8 * rest));
+  } else if (rest != 0) {
+    const uint8_t* p = end - rest;
+    w = (uint64_t{p[0]} << 56) | (uint64_t{p[rest / 2]} << (56 - 8 * (rest / 2))) |
+        (uint64_t{p[rest - 1]} << (56 - 8 * (rest - 1)));
+  }
+  return w | (~uint64_t{0} >> (8 * rest));
+}
+
+enum class Step { kContinue, kDone, kError };
+
 // Decode decodes `in_len` bytes at `in` into at most `out_cap` bytes at `out`.
 //
 // The accumulator `bits` holds the next input bits left-justified; its first `nbits` bits are
-// loaded (some of them may be the zero padding of `tail` past the end of the input, which is
-// why `left`, the number of input bits not yet consumed, decides when to stop). Bits after the
-// first `nbits` are either the input bits that follow or zero, so OR-ing a reload over them is
+// loaded. Near the end some of them may be the 1-bits that follow the input, which is why
+// `left`, the number of input bits not yet consumed, decides what is real. Bits after the
+// first `nbits` are either zero or what follows in the input, so OR-ing a reload over them is
 // harmless.
 bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size_t* out_len) {
   H2_DCHECK_LE(in_len, SIZE_MAX / 8);
-  const uint8_t* p = in;
-  // Loads of 8 bytes are allowed at p <= p_last: first on the input itself, then on `tail`, a
-  // zero-padded copy of its last (< 8) bytes.
-  const uint8_t* p_last = in_len >= 8 ? in + (in_len - 8) : nullptr;
-  alignas(8) uint8_t tail[32];
-  bool in_tail = false;
-
   uint64_t bits = 0;
   unsigned nbits = 0;
   size_t left = in_len * 8;
   uint8_t* o = out;
   uint8_t* const o_end = out + out_cap;
 
-  auto refill = [&]() {
-    // Adds whole bytes so that 56 <= nbits <= 63.
-    bits |= Load64BE(p) >> nbits;
-    p += (63 - nbits) >> 3;
-    nbits |= 56;
+  auto consume = [&](uint32_t n) {
+    bits <<= n;
+    nbits -= n;
+    left -= n;
   };
 
-  for (;;) {
-    if (p_last == nullptr || p > p_last) {
-      // p never passes p_last inside `tail`: p - tail <= 14 (see README.md).
-      H2_CHECK(!in_tail);
-      size_t rest = static_cast<size_t>(in + in_len - p);
-      H2_DCHECK_LT(rest, 8u);
-      std::memset(tail, 0, sizeof(tail));
-      if (rest != 0) std::memcpy(tail, p, rest);
-      p = tail;
-      p_last = tail + sizeof(tail) - 8;
-      in_tail = true;
-    }
-
-    // The fast path: a group of look-ups per refill while there are at least kGroupBits input
-    // bits and kGroupOutput bytes of room. A look-up whose first code is longer than the
-    // primary table (entry 0) consumes nothing, so the rest of the group repeats it and the
-    // last entry tells whether it happened.
-    while (left >= kGroupBits && static_cast<size_t>(o_end - o) >= kGroupOutput &&
-           p <= p_last) {
-      refill();
+  // One step after a refill (56 <= nbits <= 63).
+  auto step = [&]() __attribute__((always_inline)) -> Step {
+    uint32_t e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+    // The fast path: a group of look-ups while there are at least kGroupBits input bits and
+    // kGroupOutput bytes of room. A look-up whose first code is longer than the primary table
+    // (entry 0) consumes nothing, so the rest of the group repeats it; the next step starts
+    // with it and goes to the careful path.
+    if (H2_PREDICT_TRUE(EntryBits(e) != 0 && left >= kGroupBits &&
+                        static_cast<size_t>(o_end - o) >= kGroupOutput)) {
       const unsigned before = nbits;
-      uint32_t e = 0;
+#pragma GCC unroll 8
       for (int g = 0; g < kGroup; ++g) {
-        e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+        if (g != 0) e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
         StoreSymbols(o, e);
         o += EntryCount(e);
         bits <<= EntryBits(e);
         nbits -= EntryBits(e);
       }
       left -= before - nbits;
-      if (EntryBits(e) == 0) break;
+      return Step::kContinue;
     }
-    if (p > p_last) continue;
 
-    // The careful path: one step, exact bounds. Handles long codes, the last bits of the input
-    // and the last bytes of output room.
-    if (left == 0) break;
-    refill();
+    // One look-up: the last bits of the input or the last bytes of room.
+    if (H2_PREDICT_TRUE(EntryBits(e) - 1 < left && o_end - o >= 2)) {
+      // 0 < used <= left: every symbol in the entry is made of input bits.
+      StoreSymbols(o, e);
+      o += EntryCount(e);
+      consume(EntryBits(e));
+      return Step::kContinue;
+    }
+
+    // The careful path, with exact bounds. Up to 7 1-bits cannot hold a code
+    // (gen_huffman_table.py checks it): that is the padding, and the end.
+    if (IsPadding(bits, left)) return Step::kDone;
     const size_t avail = std::min<size_t>(nbits, left);
-    const uint32_t e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
     if (EntryBits(e) != 0) {
-      unsigned used = EntryBits(e);
+      // The entry's first code fits in the primary table.
+      uint32_t n = EntryBits(e);
       size_t count = EntryCount(e);
-      if (used > avail) {
-        used = EntryFirstBits(e);
+      if (n > avail) {
+        n = EntryFirstBits(e);
         count = 1;
-        if (used > avail) break;  // An incomplete code: the padding.
+        if (n > avail) return Step::kDone;  // An incomplete code: the padding.
       }
-      if (static_cast<size_t>(o_end - o) < count) return false;
+      if (static_cast<size_t>(o_end - o) < count) return Step::kError;  // Over max_output.
       o[0] = static_cast<uint8_t>(e >> 16);
       if (count == 2) o[1] = static_cast<uint8_t>(e >> 24);
       o += count;
-      bits <<= used;
-      nbits -= used;
-      left -= used;
-    } else {
-      // A code longer than the primary table: find its length from the canonical limits.
-      const uint64_t window = bits >> 32;
-      const internal::HuffmanLevel* level = kHuffmanLevels;
-      while (window >= level->limit) ++level;
-      const unsigned length = level->length;
-      if (length > avail) break;  // An incomplete code: the padding.
-      const unsigned symbol =
-          kHuffmanSymbolsByCode[level->offset + ((window - level->first) >> (32 - length))];
-      if (symbol == kEos) return false;  // §5.2: EOS in the string is a decoding error.
-      if (o == o_end) return false;
-      *o++ = static_cast<uint8_t>(symbol);
-      bits <<= length;
-      nbits -= length;
-      left -= length;
+      consume(n);
+      return Step::kContinue;
+    }
+    // A code longer than the primary table: find its length from the canonical limits.
+    const uint64_t window = bits >> 32;
+    const internal::HuffmanLevel* level = kHuffmanLevels;
+    while (window >= level->limit) ++level;
+    const unsigned length = level->length;
+    if (length > avail) return Step::kDone;  // An incomplete code: the padding.
+    const unsigned symbol =
+        kHuffmanSymbolsByCode[level->offset + ((window - level->first) >> (32 - length))];
+    if (symbol == kEos) return Step::kError;  // §5.2: EOS in the string is a decoding error.
+    if (o == o_end) return Step::kError;      // Over max_output.
+    *o++ = static_cast<uint8_t>(symbol);
+    consume(length);
+    return Step::kContinue;
+  };
+
+  // On the input itself while 8 bytes can be loaded: add whole bytes, 56 <= nbits <= 63.
+  const uint8_t* p = in;
+  Step result = Step::kContinue;
+  if (in_len >= 8) {
+    const uint8_t* const p_last = in + (in_len - 8);
+    while (p <= p_last) {
+      bits |= Load64BE(p) >> nbits;
+      p += (63 - nbits) >> 3;
+      nbits |= 56;
+      result = step();
+      if (result != Step::kContinue) break;
     }
   }
+  // The last (< 8) bytes, from a register, followed by 1-bits. As no code but EOS is all
+  // 1-bits, the input's last symbol completes in the primary table (alone, as the 1-bits
+  // hold no second one) and the next look-up ends the string.
+  if (result == Step::kContinue) {
+    uint64_t tail = TailWord(in + in_len, static_cast<size_t>(in + in_len - p), in_len);
+    do {
+      bits |= tail >> nbits;
+      const unsigned taken = ((63 - nbits) >> 3) * 8;
+      tail = (tail << taken) | ~(~uint64_t{0} << taken);
+      nbits |= 56;
+      result = step();
+    } while (result == Step::kContinue);
+  }
+  if (result == Step::kError) return false;
 
   // What is left is an incomplete code (fewer than 30 bits). §5.2: more than 7 bits of padding,
   // or padding that is not the most significant bits of EOS (all 1-bits), is an error.
-  if (left > 7) return false;
-  if (left != 0 && (bits >> (64 - left)) != (uint64_t{1} << left) - 1) return false;
+  if (!IsPadding(bits, left)) return false;
   *out_len = static_cast<size_t>(o - out);
   return true;
 }
@@ -193,39 +250,51 @@ void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink
   // Each step stores 8 bytes at `o`, of which only the complete ones count; the others are
   // overwritten by the next step or lie in the 8 bytes of slack.
   uint8_t* const start = out.Reserve(encoded_length + 8);
+  // A step stores at o <= o_limit only, so even a wrong `encoded_length` (a caller's bug) cannot
+  // make it write outside what was reserved.
+  const uint8_t* const o_limit = start + encoded_length;
   uint8_t* o = start;
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const uint8_t* const end = p + s.size();
-  // The low `n` bits of `acc` are pending output (n <= 7 between steps); higher bits are stale.
+  // The first `n` bits of `acc` (n <= 7 between steps) are pending output; the rest are zero.
   uint64_t acc = 0;
   unsigned n = 0;
 
-  auto emit = [&](uint64_t code, unsigned length) {
-    // n + length <= 7 + 56 bits fit; n >= 5 afterwards, so the shift is < 64.
-    acc = (acc << length) | code;
+  auto emit = [&](uint64_t left_justified_code, unsigned length) {
+    // n + length <= 7 + 56 < 64, so the shift below is by less than 64.
+    acc |= left_justified_code >> n;
     n += length;
-    Store64BE(o, acc << (64 - n));
+    H2_CHECK(o <= o_limit);
+    Store64BE(o, acc);
     o += n >> 3;
+    acc <<= n & 56;
     n &= 7;
   };
 
-  // Two symbols per step: their codes are joined off the accumulator's dependency chain.
-  for (; end - p >= 2; p += 2) {
-    const unsigned l1 = kHuffmanCodeLengths[p[0]];
-    const unsigned l2 = kHuffmanCodeLengths[p[1]];
-    const uint64_t c1 = kHuffmanCodes[p[0]];
-    const uint64_t c2 = kHuffmanCodes[p[1]];
-    if (H2_PREDICT_TRUE(l1 + l2 <= 56)) {
-      emit((c1 << l2) | c2, l1 + l2);
+  // Codes of two symbols are joined off the accumulator's dependency chain, and two such pairs
+  // again when they fit (always for text: 4 symbols of at most 14 bits each).
+  auto join = [](const uint8_t* q, uint64_t* code, unsigned* length) {
+    const unsigned l1 = kHuffmanCodeLengths[q[0]];
+    *code = kLeftJustifiedCodes[q[0]] | (kLeftJustifiedCodes[q[1]] >> l1);
+    *length = l1 + kHuffmanCodeLengths[q[1]];
+  };
+  for (; end - p >= 4; p += 4) {
+    uint64_t c12, c34;
+    unsigned l12, l34;
+    join(p, &c12, &l12);
+    join(p + 2, &c34, &l34);
+    if (H2_PREDICT_TRUE(l12 + l34 <= 56)) {
+      emit(c12 | (c34 >> l12), l12 + l34);
     } else {
-      emit(c1, l1);
-      emit(c2, l2);
+      // Emit the four symbols one by one (each at most 30 bits).
+      for (int i = 0; i < 4; ++i) emit(kLeftJustifiedCodes[p[i]], kHuffmanCodeLengths[p[i]]);
     }
   }
-  if (p != end) emit(kHuffmanCodes[*p], kHuffmanCodeLengths[*p]);
+  for (; p != end; ++p) emit(kLeftJustifiedCodes[*p], kHuffmanCodeLengths[*p]);
   if (n != 0) {
     // Pad with the most significant bits of EOS: 1-bits.
-    *o++ = static_cast<uint8_t>((acc << (8 - n)) | (0xffu >> n));
+    H2_CHECK(o < o_limit);
+    *o++ = static_cast<uint8_t>((acc >> 56) | (0xffu >> n));
   }
   H2_DCHECK_EQ(static_cast<size_t>(o - start), encoded_length);
   out.Commit(encoded_length);

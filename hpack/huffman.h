@@ -28,8 +28,9 @@ size_t HuffmanEncodedLength(std::string_view s);
 
 // HuffmanEncode appends the Huffman code of `s` to `out`, padded to a byte boundary with the
 // most significant bits of EOS (1-bits). `encoded_length` must equal HuffmanEncodedLength(s)
-// (checked in debug builds). It reserves encoded_length + 8 bytes once and appends exactly
-// encoded_length bytes.
+// (checked in debug builds; a smaller value aborts rather than writing out of bounds). It
+// reserves encoded_length + 8 bytes once and appends exactly encoded_length bytes. `s` must not
+// point into `out`.
 void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink& out);
 
 // HuffmanMaxDecodedLength returns an upper bound of the decoded length of `encoded_length`
@@ -44,7 +45,8 @@ constexpr size_t HuffmanMaxDecodedLength(size_t encoded_length) {
 // padding longer than 7 bits, or with padding that is not all 1-bits (a prefix of EOS). It
 // also returns false if the decoded string would be longer than `max_output` bytes. It grows
 // *out by at most min(max_output, HuffmanMaxDecodedLength(in.size())) bytes before trimming it
-// to the decoded length. An empty input decodes to an empty string.
+// to the decoded length. An empty input decodes to an empty string. `in` must not point into
+// *out.
 [[nodiscard]] bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output,
                                  std::string* out);
 

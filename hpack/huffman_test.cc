@@ -7,9 +7,9 @@
 
 #include <cstdio>
 #include <fstream>
-#include <map>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,6 +36,10 @@ std::vector<uint8_t> FromHex(std::string_view hex) {
     if (++nibbles % 2 == 0) out.push_back(cur);
   }
   return out;
+}
+
+std::span<const uint8_t> Bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 std::string ToHex(std::span<const uint8_t> bytes) {
@@ -78,20 +82,31 @@ class Reference {
     return PackBits(all);
   }
 
+  // FirstSymbolOfLength returns the smallest symbol whose code has `length` bits, or -1.
+  int FirstSymbolOfLength(size_t length) const {
+    for (int s = 0; s < 257; ++s) {
+      if (bits_[s].size() == length) return s;
+    }
+    return -1;
+  }
+
   // §5.2 decoding: false on EOS, padding > 7 bits or padding that is not all 1-bits.
   bool Decode(std::span<const uint8_t> in, std::string* out) const {
-    std::string code;
+    uint64_t code = 0;
+    int length = 0;
     for (uint8_t byte : in) {
       for (int i = 7; i >= 0; --i) {
-        code += ((byte >> i) & 1) ? '1' : '0';
-        auto it = by_code_.find(code);
+        code = (code << 1) | ((byte >> i) & 1);
+        ++length;
+        auto it = by_code_.find(Key(code, length));
         if (it == by_code_.end()) continue;
         if (it->second == 256) return false;
         out->push_back(static_cast<char>(it->second));
-        code.clear();
+        code = 0;
+        length = 0;
       }
     }
-    return code.size() <= 7 && code.find('0') == std::string::npos;
+    return length <= 7 && code == (uint64_t{1} << length) - 1;
   }
 
   static std::vector<uint8_t> PackBits(const std::string& bits) {
@@ -119,14 +134,16 @@ class Reference {
         if (line[i] == '0' || line[i] == '1') code += line[i];
       }
       bits_[symbol] = code;
-      by_code_[code] = symbol;
+      by_code_[Key(std::stoull(code, nullptr, 2), static_cast<int>(code.size()))] = symbol;
       ++rows;
     }
     EXPECT_EQ(rows, 257);
   }
 
+  static uint64_t Key(uint64_t code, int length) { return (uint64_t(length) << 32) | code; }
+
   std::string bits_[257];
-  std::map<std::string, int> by_code_;
+  std::unordered_map<uint64_t, int> by_code_;
 };
 
 // RFC 7541 Appendix C.4 (requests) and C.6 (responses): every Huffman-coded string literal.
@@ -199,6 +216,13 @@ TEST(HuffmanTest, EncodeAppendsToExistingContent) {
   EXPECT_EQ(ToHex(sink.span()), "7879" "9bd9ab");
 }
 
+TEST(HuffmanDeathTest, EncodeWithTooSmallALengthAbortsInsteadOfOverflowing) {
+  // "hello, world" is 9 bytes of code; claiming 1 must stop the encoder, not let it write on.
+  ASSERT_EQ(HuffmanEncodedLength("hello, world"), 9u);
+  ByteSink sink;
+  EXPECT_DEATH(HuffmanEncode("hello, world", 1, sink), "");
+}
+
 TEST(HuffmanTest, EverySingleByteRoundTripsAndMatchesReference) {
   for (int c = 0; c < 256; ++c) {
     SCOPED_TRACE(c);
@@ -250,6 +274,36 @@ TEST(HuffmanTest, RandomStringsRoundTripAndMatchReference) {
       ASSERT_FALSE(HuffmanDecode(encoded, s.size() - 1, &out));
     }
   }
+}
+
+// The encoder joins up to four codes before writing them; every total length, after every
+// number of pending bits, must give the reference's bytes.
+TEST(HuffmanTest, EncoderJoinsCodesOfEveryLength) {
+  const Reference& ref = Reference::Get();
+  std::vector<char> symbols;
+  for (size_t length : {5, 8, 13, 14, 19, 23, 26, 30}) {
+    int s = ref.FirstSymbolOfLength(length);
+    ASSERT_GE(s, 0) << length;
+    symbols.push_back(static_cast<char>(s));
+  }
+  // Four-symbol prefixes (the encoder's first step) leaving 0..7 bits pending: '0' is 5 bits,
+  // ' ' 6, ':' 7, '&' 8.
+  const char* const kPrefixes[] = {"00 &", "00:&", "00&&", "0 &&", "0000", "000 ", "000:", "000&"};
+  int cases = 0;
+  for (const char* prefix : kPrefixes) {
+    for (char a : symbols) {
+      for (char b : symbols) {
+        for (char c : symbols) {
+          for (char d : symbols) {
+            std::string s = std::string(prefix) + a + b + c + d + "a";
+            ASSERT_EQ(Encode(s), ref.Encode(s)) << ToHex(Bytes(s));
+            ++cases;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 8 * 8 * 8 * 8 * 8);
 }
 
 // Builds Huffman-coded bytes from bit strings, to write the error cases as the RFC states them.
@@ -408,7 +462,7 @@ TEST(HuffmanTest, DecoderAgreesWithReferenceOnArbitraryInput) {
   std::mt19937 rng(9113);
   const Reference& ref = Reference::Get();
   int accepted = 0, rejected = 0;
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < 12000; ++i) {
     std::vector<uint8_t> in;
     switch (i % 4) {
       case 0: {  // uniform bytes
@@ -447,8 +501,8 @@ TEST(HuffmanTest, DecoderAgreesWithReferenceOnArbitraryInput) {
     }
   }
   // Both outcomes must be well represented, or the test proves little.
-  EXPECT_GT(accepted, 3000);
-  EXPECT_GT(rejected, 3000);
+  EXPECT_GT(accepted, 2000) << rejected;
+  EXPECT_GT(rejected, 2000) << accepted;
 }
 
 }  // namespace

@@ -17,7 +17,6 @@
 
 #include "base/byte_sink.h"
 #include "base/check.h"
-#include "base/decode_buffer.h"
 #include "base/status.h"
 
 namespace h2engine::hpack {
@@ -70,31 +69,37 @@ inline void AppendVarint(uint8_t high_bits, int prefix_bits, uint32_t value, Byt
 // VarintDecoder decodes one prefix integer that may be split across buffers. Start() with the
 // buffer holding the first byte; while it returns kInProgress (the buffer ran out), call
 // Resume() with the next buffer. kDone means value() is ready; kError means kIntegerOverflow.
+// Each call reads from `cursor` up to `end` and advances `cursor` past the bytes it consumed.
 // The object is small and trivially copyable; it holds no pointer into any buffer.
+//
+// (Raw cursors rather than base's DecodeBuffer: base/decode_buffer.h does not compile with
+// -DNDEBUG yet, and hpack must build under --config=opt for the benchmarks.)
 class VarintDecoder {
  public:
-  // Start consumes the first byte of the integer from `db` (which must not be empty) and as many
-  // continuation bytes as are present.
-  DecodeStatus Start(int prefix_bits, DecodeBuffer& db) {
-    H2_DCHECK(db.HasData());
-    return StartWithFirstByte(db.DecodeUInt8(), prefix_bits, db);
+  // Start consumes the first byte of the integer (cursor < end) and as many continuation
+  // bytes as are present.
+  DecodeStatus Start(int prefix_bits, const uint8_t*& cursor, const uint8_t* end) {
+    H2_DCHECK(cursor < end);
+    const uint8_t first_byte = *cursor++;
+    return StartWithFirstByte(first_byte, prefix_bits, cursor, end);
   }
 
   // StartWithFirstByte is Start for a caller that has already consumed the first byte (to look
-  // at its high bits); `db` holds what follows it.
-  DecodeStatus StartWithFirstByte(uint8_t first_byte, int prefix_bits, DecodeBuffer& db) {
+  // at its high bits); [cursor, end) holds what follows it.
+  DecodeStatus StartWithFirstByte(uint8_t first_byte, int prefix_bits, const uint8_t*& cursor,
+                                  const uint8_t* end) {
     H2_DCHECK(prefix_bits >= 1 && prefix_bits <= 8);
     const uint32_t max_prefix = (1u << prefix_bits) - 1;
     value_ = first_byte & max_prefix;
     shift_ = 0;
     if (H2_PREDICT_TRUE(value_ < max_prefix)) return DecodeStatus::kDone;
-    return Resume(db);
+    return Resume(cursor, end);
   }
 
-  // Resume consumes continuation bytes from `db` until the integer ends or `db` is empty.
-  DecodeStatus Resume(DecodeBuffer& db) {
-    while (db.HasData()) {
-      const uint8_t b = db.DecodeUInt8();
+  // Resume consumes continuation bytes until the integer ends or the input does.
+  DecodeStatus Resume(const uint8_t*& cursor, const uint8_t* end) {
+    while (cursor < end) {
+      const uint8_t b = *cursor++;
       value_ += uint64_t{b & 0x7fu} << shift_;
       shift_ += 7;
       if ((b & 0x80) == 0) {

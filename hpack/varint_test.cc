@@ -32,9 +32,9 @@ struct Decoded {
 // DecodeWhole decodes `bytes` in one buffer.
 Decoded DecodeWhole(const std::vector<uint8_t>& bytes, int prefix_bits) {
   VarintDecoder d;
-  DecodeBuffer db(bytes.data(), bytes.size());
-  const DecodeStatus s = d.Start(prefix_bits, db);
-  return {s, d.value(), db.Offset()};
+  const uint8_t* cursor = bytes.data();
+  const DecodeStatus s = d.Start(prefix_bits, cursor, bytes.data() + bytes.size());
+  return {s, d.value(), static_cast<size_t>(cursor - bytes.data())};
 }
 
 // DecodeBytewise feeds `bytes` one at a time.
@@ -43,9 +43,9 @@ Decoded DecodeBytewise(const std::vector<uint8_t>& bytes, int prefix_bits) {
   DecodeStatus s = DecodeStatus::kInProgress;
   size_t i = 0;
   for (; i < bytes.size(); ++i) {
-    DecodeBuffer db(&bytes[i], 1);
-    s = i == 0 ? d.Start(prefix_bits, db) : d.Resume(db);
-    EXPECT_EQ(db.Offset(), 1u);
+    const uint8_t* cursor = &bytes[i];
+    s = i == 0 ? d.Start(prefix_bits, cursor, cursor + 1) : d.Resume(cursor, cursor + 1);
+    EXPECT_EQ(cursor, &bytes[i] + 1);
     if (s != DecodeStatus::kInProgress) break;
   }
   return {s, d.value(), i + 1};
@@ -146,12 +146,13 @@ TEST(VarintTest, StopsAtTheEndOfTheInteger) {
 TEST(VarintTest, InProgressUntilTheLastByte) {
   VarintDecoder d;
   const std::vector<uint8_t> bytes = FromHex("1f9a");
-  DecodeBuffer db(bytes.data(), bytes.size());
-  EXPECT_EQ(d.Start(5, db), DecodeStatus::kInProgress);
-  EXPECT_TRUE(db.Empty());
+  const uint8_t* cursor = bytes.data();
+  EXPECT_EQ(d.Start(5, cursor, bytes.data() + bytes.size()), DecodeStatus::kInProgress);
+  EXPECT_EQ(cursor, bytes.data() + bytes.size());
   const uint8_t last = 0x0a;
-  DecodeBuffer db2(&last, 1);
-  EXPECT_EQ(d.Resume(db2), DecodeStatus::kDone);
+  const uint8_t* cursor2 = &last;
+  EXPECT_EQ(d.Resume(cursor2, &last + 1), DecodeStatus::kDone);
+  EXPECT_EQ(cursor2, &last + 1);
   EXPECT_EQ(d.value(), 1337u);
 }
 

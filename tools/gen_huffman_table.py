@@ -28,9 +28,10 @@ Generated tables (see hpack/huffman.cc for how they are used):
   kHuffmanSymbolsByCode[257]                    symbols ordered by code value.
 
 ENTRY LAYOUT of kHuffmanPrimary (uint32):
-  bits  0-4   total bits consumed by the symbols in this entry (0: the first code is longer than
-              K bits; then the whole entry is 0 and the decoder takes the canonical slow path)
-  bits  5-6   number of symbols (0, 1 or 2)
+  bits  0-5   total bits consumed by the symbols in this entry (0: the first code is longer than
+              K bits; then the whole entry is 0 and the decoder takes the canonical slow path).
+              Six bits, so that a 64-bit shift by the whole entry shifts by exactly this.
+  bits  6-7   number of symbols (0, 1 or 2)
   bits  8-12  length of the first symbol's code
   bits 16-23  first symbol; bits 24-31 second symbol (0 if none)
 """
@@ -45,7 +46,7 @@ ROW = re.compile(
 
 DEFAULT_DATA = "hpack/huffman_code.txt"
 DEFAULT_OUT = "hpack/huffman_table.inc"
-DEFAULT_PRIMARY_BITS = 11
+DEFAULT_PRIMARY_BITS = 12
 EOS = 256
 
 
@@ -152,11 +153,11 @@ def primary_table(code, k):
         rest = k - n1
         b = first(w & ((1 << rest) - 1), rest) if rest >= 5 else None
         if b is None:
-            table.append(n1 | (1 << 5) | (n1 << 8) | (s1 << 16))
+            table.append(n1 | (1 << 6) | (n1 << 8) | (s1 << 16))
         else:
             s2, n2 = b
             assert s2 != EOS
-            table.append((n1 + n2) | (2 << 5) | (n1 << 8) | (s1 << 16) | (s2 << 24))
+            table.append((n1 + n2) | (2 << 6) | (n1 << 8) | (s1 << 16) | (s2 << 24))
     # Self-check against the slow reference decoder.
     for w in range(1 << k):
         e = table[w]
@@ -165,6 +166,7 @@ def primary_table(code, k):
             assert e == 0
             continue
         assert (e >> 16) & 0xFF == a[0] and (e >> 8) & 31 == a[1]
+        assert (e & 63) >= a[1] and (e >> 6) & 3 in (1, 2)
     return table
 
 
