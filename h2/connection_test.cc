@@ -422,5 +422,34 @@ TEST(CallbackTest, CommandsInsideCallbacksAreDeliveredAfterwards) {
   EXPECT_EQ(h.Problems(), "");
 }
 
+
+TEST(TransportTest, TransportClosedEndsEveryStream) {
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake();
+  h.Feed(h.peer().Headers(1, RequestHeaders(), false).Headers(3, RequestHeaders(), true).Take());
+  ASSERT_TRUE(h.conn().SubmitResponse(3, kOk, std::make_unique<StringDataSource>("unsent")));
+  h.Events();
+  h.conn().OnTransportClosed();
+  EXPECT_THAT(h.Events(), ElementsAre("closed 1 CANCEL", "closed 3 CANCEL",
+                                      "finished CANCEL \"transport closed\""));
+  EXPECT_TRUE(h.conn().is_closed());
+  EXPECT_FALSE(h.conn().want_write());
+  EXPECT_TRUE(h.conn().PendingOutput().empty());
+  h.conn().OnTransportClosed();  // again: nothing more
+  EXPECT_THAT(h.Events(), IsEmpty());
+  EXPECT_EQ(h.Problems(), "");
+}
+
+TEST(TransportTest, TransportClosedAfterGracefulFinishReportsNothingMore) {
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake();
+  h.conn().SubmitGoAway(ErrorCode::kNoError, "");
+  h.Output();
+  EXPECT_THAT(h.Events(), ElementsAre(StartsWith("finished NO_ERROR")));
+  h.conn().OnTransportClosed();
+  EXPECT_THAT(h.Events(), IsEmpty());
+  EXPECT_TRUE(h.conn().is_closed());
+}
+
 }  // namespace
 }  // namespace h2engine::h2
