@@ -522,6 +522,9 @@ size_t Connection::Impl::ProcessInput(std::span<const uint8_t> bytes, Clock::tim
   if (!preface_received_) consumed = MatchPreface(bytes);
   if (!failed_ && consumed < bytes.size()) consumed += decoder_.Decode(bytes.subspan(consumed));
   in_input_ = false;
+  // A graceful finish inside this call stopped the decoder: the rest is swallowed, as in
+  // later calls.
+  if (finished_ && !failed_) return bytes.size();
   return consumed;
 }
 
