@@ -110,8 +110,8 @@ TEST(AccessLog, LinesFromManyThreadsStayWhole) {
     std::vector<std::thread> writers;
     for (int t = 0; t < 4; ++t) {
       writers.emplace_back([&log, t] {
-        const std::string line = "thread-" + std::to_string(t) + " " + std::string(300, 'a' + t) +
-                                 "\n";
+        const std::string line =
+            "thread-" + std::to_string(t) + " " + std::string(300, 'a' + t) + "\n";
         for (int i = 0; i < 200; ++i) log->Write(line);
       });
     }
@@ -142,8 +142,8 @@ TEST(AccessLog, OpenErrorsNameTheFile) {
 }
 
 TEST(AccessLog, OpenAppends) {
-  const std::string path = std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
-                           "/access_log_test.log";
+  const std::string path =
+      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") + "/access_log_test.log";
   unlink(path.c_str());
   std::string error;
   for (int i = 0; i < 2; ++i) {
@@ -198,17 +198,17 @@ TEST(AccessLogMiddleware, LogsOneLinePerExchangeWhenItEnds) {
     return pipe.ReadAll();
   };
 
-  const std::string ok = run("GET", "/hello", "a=1",
-                             {.status = 200, .body_bytes = 6, .completed = true,
-                              .elapsed = microseconds(1500)});
+  const std::string ok =
+      run("GET", "/hello", "a=1",
+          {.status = 200, .body_bytes = 6, .completed = true, .elapsed = microseconds(1500)});
   // Time first (when the head arrived: now - elapsed), then the fixed fields.
   ASSERT_GT(ok.size(), 25u);
   EXPECT_EQ(ok[4], '-');
   EXPECT_EQ(ok[23], 'Z');
   EXPECT_EQ(ok.substr(24), " 10.0.0.7:4242 http/1.1 GET /hello?a=1 200 6 1.500ms\n");
 
-  const std::string missing = run("DELETE", "/nope", "",
-                                  {.status = 404, .body_bytes = 10, .completed = true});
+  const std::string missing =
+      run("DELETE", "/nope", "", {.status = 404, .body_bytes = 10, .completed = true});
   EXPECT_EQ(missing.substr(24), " 10.0.0.7:4242 http/1.1 DELETE /nope 404 10 0.000ms\n");
 
   const std::string cut = run("GET", "/hello", "", {.status = 200, .body_bytes = 2});

@@ -33,8 +33,7 @@ struct Flag {
   uint64_t min = 0;  // kCount, kSize
   uint64_t max = 0;
   // Set stores a checked value; Show prints the value of a default-constructed H2dFlags.
-  std::function<void(H2dFlags&, std::string_view text, uint64_t number, milliseconds duration)>
-      set;
+  std::function<void(H2dFlags&, std::string_view text, uint64_t number, milliseconds duration)> set;
   std::function<std::string(const H2dFlags&)> show;
 };
 
@@ -73,10 +72,11 @@ const std::vector<Flag>& Flags() {
       {"cert-out", "FILE",
        "where to write the self-signed certificate (for curl --cacert); the key stays in memory",
        Kind::kString, 0, 0, [](H2dFlags& f, std::string_view v, auto, auto) { f.cert_out = v; },
-       [](const H2dFlags&) { return std::string("$TMPDIR/h2d-PORT-cert.pem (/tmp without TMPDIR)"); }},
-      {"tls-only", "",
-       "refuse cleartext connections (h2c and HTTP/1.1 without TLS)",
-       Kind::kSwitch, 0, 0, [](H2dFlags& f, auto, auto, auto) { f.tls_only = true; },
+       [](const H2dFlags&) {
+         return std::string("$TMPDIR/h2d-PORT-cert.pem (/tmp without TMPDIR)");
+       }},
+      {"tls-only", "", "refuse cleartext connections (h2c and HTTP/1.1 without TLS)", Kind::kSwitch,
+       0, 0, [](H2dFlags& f, auto, auto, auto) { f.tls_only = true; },
        [](const H2dFlags&) { return std::string("off: TLS and cleartext on the one port"); }},
       // --- Diagnostics ---
       {"trace", "", "print the frames of every HTTP/2 connection to stderr", Kind::kSwitch, 0, 0,
@@ -95,8 +95,7 @@ const std::vector<Flag>& Flags() {
        [](const H2dFlags&) { return std::string("none"); }},
       // --- Limits ---
       {"max-request-line-bytes", "SIZE", "longest HTTP/1.1 request line (414 beyond)", Kind::kSize,
-       256, 1 * kMiB,
-       [](H2dFlags& f, auto, uint64_t n, auto) { f.max_request_line_bytes = n; },
+       256, 1 * kMiB, [](H2dFlags& f, auto, uint64_t n, auto) { f.max_request_line_bytes = n; },
        [](const H2dFlags& f) { return FormatByteSize(f.max_request_line_bytes); }},
       {"max-header-bytes", "SIZE",
        "largest HTTP/1.1 header section, and trailer section (431 beyond)", Kind::kSize, 1 * kKiB,

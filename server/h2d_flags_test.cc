@@ -69,14 +69,17 @@ TEST(H2dFlags, DefaultsAreTheLibrarys) {
 }
 
 TEST(H2dFlags, EveryFlagBothSpellings) {
+  // clang-format off
   Parsed p = Parse({"--host", "::1", "--port=9000", "--threads", "3", "--root", "/srv",
-                    "--cert=c.pem", "--key", "k.pem", "--tls-only", "--trace", "--access-log",
-                    "-", "--origin", "https://a.example", "--origin=https://b.example",
-                    "--max-request-line-bytes", "16k", "--max-header-bytes=1MiB",
-                    "--max-header-count", "50", "--max-body-bytes", "1g",
-                    "--max-connections-per-thread", "77", "--max-concurrent-streams=250",
-                    "--handshake-timeout", "1500ms", "--first-request-timeout", "3",
-                    "--header-timeout=2s", "--idle-timeout", "2m", "--drain-timeout", "1h"});
+                    "--cert=c.pem", "--key", "k.pem", "--tls-only", "--trace",
+                    "--access-log", "-", "--origin", "https://a.example",
+                    "--origin=https://b.example", "--max-request-line-bytes", "16k",
+                    "--max-header-bytes=1MiB", "--max-header-count", "50",
+                    "--max-body-bytes", "1g", "--max-connections-per-thread", "77",
+                    "--max-concurrent-streams=250", "--handshake-timeout", "1500ms",
+                    "--first-request-timeout", "3", "--header-timeout=2s",
+                    "--idle-timeout", "2m", "--drain-timeout", "1h"});
+  // clang-format on
   ASSERT_EQ(p.result, FlagsResult::kRun) << p.error;
   const H2dFlags& f = p.flags;
   EXPECT_EQ(f.host, "::1");
@@ -135,8 +138,7 @@ TEST(H2dFlags, Errors) {
             "--max-header-bytes: '100' is out of range (1 KiB to 16 MiB)");
   EXPECT_EQ(ErrorOf({"--idle-timeout", "soon"}),
             "--idle-timeout: 'soon' is not a duration (e.g. 500ms, 10s, 2m)");
-  EXPECT_EQ(ErrorOf({"--idle-timeout", "0"}),
-            "--idle-timeout: '0' is out of range (10ms to 24h)");
+  EXPECT_EQ(ErrorOf({"--idle-timeout", "0"}), "--idle-timeout: '0' is out of range (10ms to 24h)");
   EXPECT_EQ(ErrorOf({"--idle-timeout", "2d"}),
             "--idle-timeout: '2d' is not a duration (e.g. 500ms, 10s, 2m)");
   EXPECT_EQ(ErrorOf({"--cert", "c.pem"}), "--cert needs --key (its private key)");
@@ -154,12 +156,14 @@ TEST(H2dFlags, HelpAndVersionWinOverEverything) {
 
 TEST(H2dFlags, HelpListsEveryFlagWithItsDefault) {
   const std::string help = H2dHelpText();
+  // clang-format off
   const std::vector<std::string> expected = {
       "host", "port", "threads", "root", "cert", "key", "cert-out", "tls-only", "trace",
       "access-log", "origin", "max-request-line-bytes", "max-header-bytes", "max-header-count",
       "max-body-bytes", "max-connections-per-thread", "max-concurrent-streams",
       "handshake-timeout", "first-request-timeout", "header-timeout", "idle-timeout",
       "drain-timeout"};
+  // clang-format on
   // Each flag: "  --name [METAVAR]", a help line, "      default: ...".
   std::istringstream in(help);
   std::vector<std::string> lines;

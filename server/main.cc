@@ -209,8 +209,8 @@ int Main(int argc, char** argv) {
 
   const std::string base = "http://" + UrlHost(flags.host) + ":" + std::to_string(server.port());
   std::printf("h2d: serving %s on %s/ (%zu threads)\n",
-              flags.root.empty() ? "the demo site" : ("'" + flags.root + "'").c_str(),
-              base.c_str(), options.threads);
+              flags.root.empty() ? "the demo site" : ("'" + flags.root + "'").c_str(), base.c_str(),
+              options.threads);
   if (!self_signed_pem.empty()) {
     const std::string cert_path =
         flags.cert_out.empty() ? DefaultCertOutPath(server.port()) : flags.cert_out;

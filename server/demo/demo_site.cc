@@ -1,21 +1,22 @@
 #include "server/demo/demo_site.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <queue>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "server/access_log.h"
-#include "server/headers.h"
 #include "server/demo/site_files.h"
 #include "server/h2d_flags.h"
+#include "server/headers.h"
 #include "server/response.h"
 #include "server/static_files.h"
 
@@ -43,7 +44,8 @@ class Ticker {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_) return;
-      queue_.push(Entry{deadline, next_seq_++, std::move(callback)});
+      heap_.push_back(Entry{deadline, next_seq_++, std::move(callback)});
+      std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
     }
     cv_.notify_one();
   }
@@ -61,31 +63,32 @@ class Ticker {
   void Run() {
     std::unique_lock<std::mutex> lock(mu_);
     while (!stop_) {
-      if (queue_.empty()) {
+      if (heap_.empty()) {
         cv_.wait(lock);
         continue;
       }
-      const Clock::time_point due = queue_.top().deadline;
+      const Clock::time_point due = heap_.front().deadline;
       if (Clock::now() < due) {
         cv_.wait_until(lock, due);
         continue;
       }
-      // priority_queue::top is const: move the callback out through a copy of the entry.
-      std::function<void()> callback = std::move(const_cast<Entry&>(queue_.top()).callback);
-      queue_.pop();
+      std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
+      std::function<void()> callback = std::move(heap_.back().callback);
+      heap_.pop_back();
       lock.unlock();
       callback();
+      callback = nullptr;  // whatever it owns goes outside the lock too
       lock.lock();
     }
     // Dropped callbacks are destroyed outside the lock (they may own Responders).
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> dropped;
-    dropped.swap(queue_);
+    std::vector<Entry> dropped;
+    dropped.swap(heap_);
     lock.unlock();
   }
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
+  std::vector<Entry> heap_;  // a min-heap on (deadline, seq)
   uint64_t next_seq_ = 0;
   bool stop_ = false;
   std::thread thread_;  // last: starts after the members above exist
@@ -157,13 +160,14 @@ std::chrono::milliseconds TileDelay(const Request& request) {
 std::string TileSvg(int n) {
   const int hue = (n * 137) % 360;  // the golden angle spreads neighbouring hues apart
   char svg[512];
-  snprintf(svg, sizeof(svg),
-           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\" "
-           "viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"10\" "
-           "fill=\"hsl(%d,70%%,52%%)\"/><text x=\"32\" y=\"41\" font-family=\"system-ui,sans-serif\" "
-           "font-size=\"22\" font-weight=\"600\" text-anchor=\"middle\" fill=\"#fff\">%d</text>"
-           "</svg>\n",
-           hue, n);
+  snprintf(
+      svg, sizeof(svg),
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\" "
+      "viewBox=\"0 0 64 64\"><rect width=\"64\" height=\"64\" rx=\"10\" "
+      "fill=\"hsl(%d,70%%,52%%)\"/><text x=\"32\" y=\"41\" font-family=\"system-ui,sans-serif\" "
+      "font-size=\"22\" font-weight=\"600\" text-anchor=\"middle\" fill=\"#fff\">%d</text>"
+      "</svg>\n",
+      hue, n);
   return svg;
 }
 
@@ -222,8 +226,8 @@ class TrailersSource : public BodySource {
 void StreamTick(Ticker* ticker, std::shared_ptr<BodyPipe> pipe, int i, int n,
                 std::chrono::milliseconds interval, std::chrono::steady_clock::time_point start) {
   if (pipe->cancelled()) return;  // the client went away: stop ticking
-  const auto elapsed =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
   char line[96];
   snprintf(line, sizeof(line), "chunk %d of %d, sent %lld ms after the request\n", i, n,
            static_cast<long long>(elapsed.count()));
@@ -359,8 +363,8 @@ void DemoSite::AddRoutes(App& app) {
     const uint64_t page = ++page_counter;
     std::string tiles;
     for (int i = 0; i < kTileCount; ++i) {
-      tiles += "    <img src=\"/tiles/" + std::to_string(i) + ".svg?delay=" +
-               std::to_string(delay.count()) + "&amp;p=" + std::to_string(page) +
+      tiles += "    <img src=\"/tiles/" + std::to_string(i) +
+               ".svg?delay=" + std::to_string(delay.count()) + "&amp;p=" + std::to_string(page) +
                "\" alt=\"tile " + std::to_string(i) + "\" width=\"64\" height=\"64\">\n";
     }
     std::string html(file->data);
@@ -376,9 +380,9 @@ void DemoSite::AddRoutes(App& app) {
     int n = -1;
     if (name.size() > 4 && name.size() <= 7 && name.substr(name.size() - 4) == ".svg") {
       std::string_view digits = name.substr(0, name.size() - 4);
-      if (digits.find_first_not_of("0123456789") == std::string_view::npos) {
-        n = std::stoi(std::string(digits));
-      }
+      int value = 0;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      if (ec == std::errc() && end == digits.data() + digits.size()) n = value;
     }
     if (n < 0 || n > kMaxTile) {
       responder.Respond(404, "no such tile\n");
@@ -419,13 +423,8 @@ void DemoSite::AddRoutes(App& app) {
   app.Get("/stream", [self](Request& request, Responder responder) {
     int n = 10;
     if (std::optional<std::string> text = request.QueryParam("n")) {
-      if (text->empty() || text->size() > 3 ||
-          text->find_first_not_of("0123456789") != std::string::npos) {
-        responder.Respond(400, "n must be a number from 1 to 100\n");
-        return;
-      }
-      n = std::stoi(*text);
-      if (n < 1 || n > kMaxStreamLines) {
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+      if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > kMaxStreamLines) {
         responder.Respond(400, "n must be a number from 1 to 100\n");
         return;
       }

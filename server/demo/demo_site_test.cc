@@ -47,8 +47,8 @@ class DemoTest : public ::testing::Test {
   }
 
   // Run dispatches one request and returns its response (waiting up to 5 s for delayed ones).
-  Response Run(std::string method, std::string target, std::string body = "",
-               Headers headers = {}, std::string protocol = "HTTP/1.1") {
+  Response Run(std::string method, std::string target, std::string body = "", Headers headers = {},
+               std::string protocol = "HTTP/1.1") {
     Request r;
     r.method = std::move(method);
     const size_t q = target.find('?');
@@ -286,9 +286,9 @@ TEST(DemoHelpers, JsonStringIsAlwaysValid) {
   EXPECT_EQ(JsonString("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
             "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
   EXPECT_EQ(JsonString("\xff"), "\"\\ufffd\"");
-  EXPECT_EQ(JsonString("\xc3"), "\"\\ufffd\"");               // truncated
-  EXPECT_EQ(JsonString("\xc0\xaf"), "\"\\ufffd\\ufffd\"");    // overlong '/'
-  EXPECT_EQ(JsonString("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate
+  EXPECT_EQ(JsonString("\xc3"), "\"\\ufffd\"");                                   // truncated
+  EXPECT_EQ(JsonString("\xc0\xaf"), "\"\\ufffd\\ufffd\"");                        // overlong '/'
+  EXPECT_EQ(JsonString("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");             // a surrogate
   EXPECT_EQ(JsonString("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
 }
 
