@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <utility>
+#include <vector>
 
 #include "base/check.h"
 #include "server/http_date.h"
@@ -307,6 +308,18 @@ void Http1Session::OnResponse(Response response) {
   }
   int status = response.status;
   if (status < 200 || status > 999) status = 500;
+  // Fields the application's `connection` field nominates are hop-by-hop (RFC 9110 §7.6.1);
+  // the writer replaces `connection` with its own, so they go too (as over HTTP/2).
+  std::vector<std::string> nominated;
+  for (std::string_view value : response.headers.GetAll("connection")) {
+    ForEachListElement(value, [&](std::string_view token) {
+      std::string name = AsciiLower(token);
+      if (name != "close" && name != "keep-alive" && !IsConnectionSpecificHeader(name)) {
+        nominated.push_back(std::move(name));
+      }
+    });
+  }
+  for (const std::string& name : nominated) response.headers.Remove(name);
   if (expect_continue_ && !continue_sent_ && !request_complete_) {
     // A final answer without reading the body: the client may or may not send it now, so the
     // connection cannot carry another request (RFC 9110 §10.1.1).

@@ -331,5 +331,423 @@ TEST_F(Http2ServerTest, UpgradeWithABodyIsServedAsHttp1) {
   EXPECT_EQ(r.headers.Get("x-protocol"), "http/1.1");
 }
 
+// ---- The same App answers identically over HTTP/1.1 and HTTP/2 ----
+
+struct Answer {
+  int status = 0;
+  std::vector<int> informational;
+  std::string body;
+  Headers headers;
+  Headers trailers;
+};
+
+Answer FromHttp1(const Http1Response& r) {
+  return {r.status, r.informational, r.body, r.headers, r.trailers};
+}
+Answer FromHttp2(const H2Response& r) {
+  return {r.status, r.informational, r.body, r.headers, r.trailers};
+}
+
+TEST_F(Http2ServerTest, SameRoutesAnswerIdenticallyOverHttp1AndHttp2) {
+  Start();
+  auto h2 = Connect(/*tls=*/false);
+  struct Case {
+    std::string method;
+    std::string path;
+  };
+  const std::vector<Case> cases = {
+      {"GET", "/hello"},     {"GET", "/headers"},          {"GET", "/trailers"},
+      {"GET", "/stream"},    {"GET", "/missing"},          {"POST", "/hello"},
+      {"HEAD", "/hello"},    {"GET", "/static/small.txt"}, {"HEAD", "/static/small.txt"},
+      {"GET", "/nocontent"}, {"GET", "/early"},            {"GET", "/async"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.method + " " + c.path);
+    RawClient raw(port_);
+    raw.Send(c.method + " " + c.path +
+             " HTTP/1.1\r\nHost: localhost\r\nTE: trailers\r\nConnection: close\r\n\r\n");
+    ASSERT_TRUE(raw.WaitClosed(milliseconds(3000)));
+    Http1Response r1 = ParseHttp1Response(raw.TakeBuffered(), c.method == "HEAD");
+    ASSERT_TRUE(r1.ok);
+    H2Response r2 = h2->Fetch(c.method, c.path);
+    ASSERT_TRUE(r2.closed);
+    Answer a1 = FromHttp1(r1);
+    Answer a2 = FromHttp2(r2);
+    EXPECT_EQ(a1.status, a2.status);
+    EXPECT_EQ(a1.informational, a2.informational);
+    EXPECT_EQ(a1.body, a2.body);
+    EXPECT_EQ(a1.trailers, a2.trailers);
+    for (std::string_view name : {"content-type", "content-length", "x-custom", "set-cookie",
+                                  "x-hop", "allow", "x-middleware", "etag", "last-modified"}) {
+      // HTTP/1.1 needs chunked framing to carry trailers, so it has no content-length there;
+      // HTTP/2 announces the known length and sends the trailers after the DATA.
+      if (name == "content-length" && r1.headers.HasToken("transfer-encoding", "chunked")) {
+        continue;
+      }
+      EXPECT_EQ(a1.headers.GetAll(name), a2.headers.GetAll(name)) << name;
+    }
+    // Connection-specific fields never appear over HTTP/2 (RFC 9113 §8.2.2).
+    for (std::string_view name : {"connection", "keep-alive", "transfer-encoding", "x-hop"}) {
+      EXPECT_FALSE(a2.headers.Has(name)) << name;
+    }
+  }
+  // Spot checks on the values themselves.
+  EXPECT_EQ(h2->Fetch("GET", "/trailers").trailers.Get("x-checksum"), "42");
+  EXPECT_EQ(h2->Fetch("GET", "/stream").trailers.Get("x-parts"), "5");
+  EXPECT_EQ(h2->Fetch("GET", "/stream").body, "part 0\npart 1\npart 2\npart 3\npart 4\n");
+  EXPECT_EQ(h2->Fetch("GET", "/early").informational, std::vector<int>{103});
+  EXPECT_EQ(h2->Fetch("HEAD", "/hello").headers.Get("content-length"), "6");
+  EXPECT_EQ(h2->Fetch("POST", "/hello").headers.Get("allow"), "GET, HEAD");
+}
+
+// ---- Back pressure ----
+
+// A request body much larger than the windows, read by the handler only later: the client can
+// send no more than the server's initial windows until the application reads (§5.2), and then
+// the whole body arrives intact.
+TEST_F(Http2ServerTest, RequestBodyBackPressure) {
+  Start();
+  auto client = Connect(/*tls=*/true);
+  auto pulled = std::make_shared<std::atomic<size_t>>(0);
+  h2::StreamId id =
+      client->Submit("POST", "/upload", {}, std::make_unique<GeneratedBody>(kBig, pulled));
+  ASSERT_NE(id, 0u);
+  ASSERT_TRUE(client->RunUntil([&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !upload_.empty();
+  }));
+  client->RunFor(milliseconds(200));
+  EXPECT_GT(pulled->load(), 0u);
+  EXPECT_LE(pulled->load(), 65535u);  // the server's initial stream window
+
+  // Now read it all, from this thread (RequestBody::Read is thread-safe).
+  Responder res;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    res = upload_[0];
+  }
+  auto total = std::make_shared<std::string>();
+  auto step = std::make_shared<std::function<void(BodyChunk)>>();
+  *step = [res, total, step](BodyChunk chunk) {
+    total->append(chunk.data);
+    if (chunk.error || chunk.end) {
+      bool same = *total == GeneratedBody::Expected(kBig);
+      res.Respond(200, std::to_string(total->size()) + (same ? " same" : " different"));
+      *step = nullptr;
+      return;
+    }
+    res.request().body_reader().Read(*step);
+  };
+  res.request().body_reader().Read(*step);
+  ASSERT_TRUE(client->RunUntil([&] { return client->stream_closed(id); }));
+  EXPECT_EQ(client->response(id).status, 200);
+  EXPECT_EQ(client->response(id).body, std::to_string(kBig) + " same");
+}
+
+// A 1 MiB streamed response to a client that does not acknowledge DATA: the server sends no
+// more than the client's window, the producer thread is held at the pipe's high-water mark,
+// and everything arrives once the client reads.
+TEST_F(Http2ServerTest, ResponseBodyBackPressure) {
+  Start();
+  auto client = Connect(/*tls=*/true);
+  client->set_auto_consume(false);
+  h2::StreamId id = client->Submit("GET", "/big");
+  client->RunFor(milliseconds(300));
+  EXPECT_EQ(client->response(id).status, 200);
+  EXPECT_EQ(client->response(id).headers.Get("content-length"), std::to_string(kBig));
+  size_t received = client->response(id).body.size();
+  EXPECT_GT(received, 0u);
+  EXPECT_LE(received, 65535u);  // the client's initial window
+  EXPECT_LT(produced_.load(), 64 * 1024 + 65535 + 4 * 16 * 1024);
+  client->set_auto_consume(true);
+  client->Consume(id, client->unconsumed(id));
+  ASSERT_TRUE(client->RunUntil([&] { return client->stream_closed(id); }));
+  EXPECT_TRUE(client->response(id).body == GeneratedBody::Expected(kBig));
+  EXPECT_EQ(client->response(id).close_code, h2::ErrorCode::kNoError);
+}
+
+// ---- Async completion, resets ----
+
+TEST_F(Http2ServerTest, AsyncCompletionFromOtherThreads) {
+  Start();
+  auto client = Connect(/*tls=*/true);
+  std::vector<h2::StreamId> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(client->Submit("GET", "/async"));
+  ASSERT_TRUE(client->RunUntil([&] {
+    for (h2::StreamId id : ids) {
+      if (!client->stream_closed(id)) return false;
+    }
+    return true;
+  }));
+  for (h2::StreamId id : ids) EXPECT_EQ(client->response(id).body, "from a worker thread\n");
+}
+
+TEST_F(Http2ServerTest, ClientResetCancelsTheExchange) {
+  Start();
+  auto client = Connect(/*tls=*/true);
+  h2::StreamId id = client->Submit("GET", "/gate");
+  ASSERT_TRUE(client->RunUntil([&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !gate_.empty();
+  }));
+  Responder parked;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    parked = gate_[0];
+  }
+  EXPECT_TRUE(parked.alive());
+  ASSERT_TRUE(client->connection().SubmitRstStream(id, h2::ErrorCode::kCancel));
+  client->RunFor(milliseconds(20));
+  ASSERT_TRUE(WaitFor([&] { return !gate_results_.empty(); }));
+  EXPECT_FALSE(parked.alive());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    EXPECT_FALSE(gate_results_[0].completed);
+    EXPECT_EQ(gate_results_[0].status, 0);
+  }
+  parked.Respond(200, "too late\n");  // harmless
+  // The connection carries on.
+  EXPECT_EQ(client->Fetch("GET", "/hello").body, "hello\n");
+}
+
+TEST_F(Http2ServerTest, ClientResetStopsAStreamingProducer) {
+  Start();
+  auto client = Connect(/*tls=*/false);
+  client->set_auto_consume(false);
+  h2::StreamId id = client->Submit("GET", "/big");
+  ASSERT_TRUE(client->RunUntil([&] { return client->response(id).body.size() > 0; }));
+  ASSERT_TRUE(client->connection().SubmitRstStream(id, h2::ErrorCode::kCancel));
+  client->RunFor(milliseconds(50));
+  ASSERT_TRUE(WaitFor([&] {
+    for (const std::string& line : access_log_) {
+      if (line == "GET /big h2 200 incomplete") return true;
+    }
+    return false;
+  }));
+  EXPECT_LT(produced_.load(), kBig);  // the producer saw the pipe cancelled and stopped
+}
+
+// ---- TLS: Alt-Svc on HTTP/1.1, tls_only ----
+
+TEST_F(Http2ServerTest, AltSvcOnHttp1OverTlsOnly) {
+  if (!testing::HaveCurl()) GTEST_SKIP() << "curl not installed";
+  Start();
+  std::string tls = Curl("--http1.1 -i " + Url("https", "/hello"));
+  EXPECT_NE(tls.find("HTTP/1.1 200"), std::string::npos) << tls;
+  EXPECT_NE(tls.find("alt-svc: h2=\":" + std::to_string(port_) + "\""), std::string::npos) << tls;
+  std::string clear = Curl("--http1.1 -i " + Url("http", "/hello"));
+  EXPECT_NE(clear.find("HTTP/1.1 200"), std::string::npos) << clear;
+  EXPECT_EQ(clear.find("alt-svc"), std::string::npos) << clear;
+}
+
+TEST_F(Http2ServerTest, TlsOnlyRefusesCleartext) {
+  ServerOptions options = Options();
+  options.tls_only = true;
+  Start(options);
+  RawClient h1(port_);
+  h1.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(h1.WaitClosed(milliseconds(1000)));
+  EXPECT_EQ(h1.TakeBuffered(), "");
+  auto h2c = Connect(/*tls=*/false);
+  H2Response r = h2c->Fetch("GET", "/hello", std::nullopt, {}, milliseconds(1000));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_TRUE(h2c->socket_closed());
+  auto tls = Connect(/*tls=*/true);
+  EXPECT_EQ(tls->Fetch("GET", "/hello").body, "hello\n");
+}
+
+// ---- Timeouts ----
+
+TEST_F(Http2ServerTest, IdleHttp2ConnectionGetsGoAwayAndIsClosed) {
+  ServerOptions options = Options();
+  options.connection.idle_timeout = milliseconds(200);
+  Start(options);
+  auto client = Connect(/*tls=*/true);
+  EXPECT_EQ(client->Fetch("GET", "/hello").status, 200);
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(client->RunUntil([&] { return client->socket_closed(); }, milliseconds(3000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(150));
+  ASSERT_FALSE(client->goaways().empty());
+  EXPECT_EQ(client->goaways().back().second, h2::ErrorCode::kNoError);
+  EXPECT_TRUE(client->close_notify());
+}
+
+TEST_F(Http2ServerTest, HandshakeTimeout) {
+  ServerOptions options = Options();
+  options.connection.handshake_timeout = milliseconds(200);
+  options.connection.first_request_timeout = milliseconds(10000);
+  Start(options);
+  RawClient c(port_);
+  c.Send(std::string("\x16\x03\x01\x00\x50\x01\x00", 7));  // a ClientHello that never ends
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.WaitClosed(milliseconds(3000)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+}
+
+// A header block that never ends (HEADERS without END_HEADERS): header_timeout, then GOAWAY.
+TEST_F(Http2ServerTest, SlowHeaderBlockTimesOut) {
+  ServerOptions options = Options();
+  options.connection.header_timeout = milliseconds(200);
+  options.connection.first_request_timeout = milliseconds(10000);
+  options.connection.idle_timeout = milliseconds(10000);
+  Start(options);
+  RawClient c(port_);
+  c.Send(std::string(kH2ClientPreface) + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9) +
+         std::string("\x00\x00\x01\x01\x00\x00\x00\x00\x01\x82", 10));
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.WaitClosed(milliseconds(3000)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+  std::string bytes = c.TakeBuffered();
+  std::string trace =
+      h2::TraceFrames({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  EXPECT_NE(trace.find("GOAWAY frame"), std::string::npos) << trace;
+}
+
+// ---- Graceful shutdown ----
+
+TEST_F(Http2ServerTest, GracefulShutdownDrainsHttp2AndHttp1) {
+  Start();
+  auto h2 = Connect(/*tls=*/true);
+  h2::StreamId id = h2->Submit("GET", "/gate");
+  ASSERT_TRUE(h2->RunUntil([&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return gate_.size() == 1;
+  }));
+  RawClient h1(port_);
+  h1.Send("GET /gate HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(WaitFor([&] { return gate_.size() == 2; }));
+  RawClient idle(port_);  // connected, nothing sent: closed at once
+
+  std::atomic<bool> waited{false};
+  server_->StartGracefulShutdown();
+  std::thread waiter([&] {
+    server_->Wait();
+    waited = true;
+  });
+
+  // Step 1: the listener is closed.
+  bool refused = false;
+  for (int i = 0; i < 50 && !refused; ++i) {
+    RawClient late(port_);
+    refused = !late.connected();
+    if (!refused) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_TRUE(idle.WaitClosed(milliseconds(1000)));
+  // Step 2: GOAWAY(2^31-1), then after the PING round trip GOAWAY(last stream = 1).
+  ASSERT_TRUE(h2->RunUntil([&] { return h2->goaways().size() >= 2; }));
+  EXPECT_EQ(h2->goaways()[0], std::make_pair(h2::kMaxStreamId, h2::ErrorCode::kNoError));
+  EXPECT_EQ(h2->goaways()[1], std::make_pair(h2::StreamId{1}, h2::ErrorCode::kNoError));
+  EXPECT_FALSE(waited.load());
+
+  // The in-flight exchanges finish.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (Responder& r : gate_) r.Respond(200, "released\n");
+  }
+  ASSERT_TRUE(h2->RunUntil([&] { return h2->stream_closed(id); }));
+  EXPECT_EQ(h2->response(id).body, "released\n");
+  EXPECT_EQ(h2->response(id).close_code, h2::ErrorCode::kNoError);
+  ASSERT_TRUE(h2->RunUntil([&] { return h2->socket_closed(); }));
+  EXPECT_TRUE(h2->close_notify());
+
+  std::string response = h1.ReadResponse();
+  Http1Response r1 = ParseHttp1Response(response);
+  ASSERT_TRUE(r1.ok) << response;
+  EXPECT_EQ(r1.body, "released\n");
+  EXPECT_EQ(r1.headers.Get("connection"), "close");
+  EXPECT_TRUE(h1.WaitClosed(milliseconds(1000)));
+
+  waiter.join();
+  EXPECT_TRUE(waited.load());
+  EXPECT_EQ(server_->connection_count(), 0u);
+}
+
+TEST_F(Http2ServerTest, DrainTimeoutClosesWhatIsLeft) {
+  ServerOptions options = Options();
+  options.drain_timeout = milliseconds(200);
+  Start(options);
+  auto h2 = Connect(/*tls=*/false);
+  h2->Submit("GET", "/gate");
+  ASSERT_TRUE(h2->RunUntil([&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return gate_.size() == 1;
+  }));
+  server_->StartGracefulShutdown();
+  auto start = std::chrono::steady_clock::now();
+  std::thread waiter([&] { server_->Wait(); });
+  ASSERT_TRUE(h2->RunUntil([&] { return h2->socket_closed(); }, milliseconds(3000)));
+  waiter.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+  ASSERT_TRUE(WaitFor([&] { return !gate_results_.empty(); }));
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_FALSE(gate_results_[0].completed);
+}
+
+// ---- Tracing ----
+
+TEST_F(Http2ServerTest, TraceShowsFramesInNghttpStyle) {
+  ServerOptions options = Options();
+  auto lines = std::make_shared<std::vector<std::string>>();
+  auto lines_mu = std::make_shared<std::mutex>();
+  options.trace = [lines, lines_mu](std::string_view line) {
+    std::lock_guard<std::mutex> lock(*lines_mu);
+    lines->emplace_back(line);
+  };
+  Start(options);
+  auto client = Connect(/*tls=*/false);
+  EXPECT_EQ(client->Fetch("GET", "/hello").status, 200);
+  server_->Stop();
+  std::lock_guard<std::mutex> lock(*lines_mu);
+  std::string all;
+  for (const std::string& line : *lines) all += line + "\n";
+  EXPECT_EQ(all.rfind("[id=1] [  0.", 0), 0u) << all;
+  EXPECT_NE(all.find("] send SETTINGS frame <length="), std::string::npos) << all;
+  EXPECT_NE(all.find("] recv SETTINGS frame <length="), std::string::npos) << all;
+  EXPECT_NE(all.find("] recv (stream_id=1) :path: /hello"), std::string::npos) << all;
+  EXPECT_NE(all.find("] send (stream_id=1) :status: 200"), std::string::npos) << all;
+  EXPECT_NE(all.find("] send HEADERS frame <length="), std::string::npos) << all;
+  EXPECT_NE(all.find("] send DATA frame <length=6, flags=0x01, stream_id=1>"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("; END_STREAM"), std::string::npos) << all;
+}
+
+// ---- curl ----
+
+TEST_F(Http2ServerTest, CurlHttp2OverTls) {
+  if (!testing::HaveCurl()) GTEST_SKIP() << "curl not installed";
+  Start();
+  std::string out = Curl("--http2 -D - -w '\\n%{http_version}' " + Url("https", "/echo?x=1"));
+  EXPECT_NE(out.find("HTTP/2 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("x-protocol: h2"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 2), "\n2") << out;
+  // A 300 KiB upload and a static file.
+  std::string big(300 * 1024, 'x');
+  ASSERT_TRUE(testing::WriteFile(root_ + "/upload.bin", big));
+  std::string echoed = Curl("--http2 --data-binary @" + root_ + "/upload.bin " + Url("https", "/echo"));
+  EXPECT_TRUE(echoed == big) << echoed.size();
+  EXPECT_EQ(Curl("--http2 " + Url("https", "/static/small.txt")), "a small static file\n");
+}
+
+TEST_F(Http2ServerTest, CurlPriorKnowledge) {
+  if (!testing::HaveCurl()) GTEST_SKIP() << "curl not installed";
+  Start();
+  std::string out = Curl("--http2-prior-knowledge -D - -w '\\n%{http_version}' " +
+                         Url("http", "/echo"));
+  EXPECT_NE(out.find("HTTP/2 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("x-protocol: h2"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 2), "\n2") << out;
+}
+
+TEST_F(Http2ServerTest, CurlUpgrade) {
+  if (!testing::HaveCurl()) GTEST_SKIP() << "curl not installed";
+  Start();
+  std::string out = Curl("--http2 -v -w '\\n%{http_version}' " + Url("http", "/hello"));
+  EXPECT_NE(out.find("HTTP/1.1 101 Switching Protocols"), std::string::npos) << out;
+  EXPECT_NE(out.find("HTTP/2 200"), std::string::npos) << out;
+  EXPECT_NE(out.find("hello\n"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 2), "\n2") << out;
+}
+
 }  // namespace
 }  // namespace h2engine::server

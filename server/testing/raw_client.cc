@@ -114,11 +114,17 @@ size_t ReadFields(std::string_view raw, size_t pos, Headers* out) {
 
 Http1Response ParseHttp1Response(std::string_view raw, bool head_request) {
   Http1Response r;
-  size_t eol = raw.find("\r\n");
-  if (eol == std::string_view::npos || raw.substr(0, 9) != "HTTP/1.1 ") return r;
-  r.status = std::atoi(std::string(raw.substr(9, 3)).c_str());
-  size_t pos = ReadFields(raw, eol + 2, &r.headers);
-  if (pos == std::string_view::npos) return r;
+  size_t pos = 0;
+  for (;;) {
+    size_t eol = raw.find("\r\n", pos);
+    if (eol == std::string_view::npos || raw.substr(pos, 9) != "HTTP/1.1 ") return r;
+    r.status = std::atoi(std::string(raw.substr(pos + 9, 3)).c_str());
+    r.headers.clear();
+    pos = ReadFields(raw, eol + 2, &r.headers);
+    if (pos == std::string_view::npos) return r;
+    if (r.status >= 200 || r.status == 101) break;
+    r.informational.push_back(r.status);
+  }
   if (head_request || r.status == 204 || r.status == 304) {
     r.ok = true;
     return r;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/headers.h"
 
@@ -49,14 +50,16 @@ class RawClient {
 
 struct Http1Response {
   bool ok = false;  // a complete response was parsed
+  std::vector<int> informational;  // 1xx responses before it
   int status = 0;
   Headers headers;
   std::string body;  // de-chunked
   Headers trailers;
 };
 
-// ParseHttp1Response parses one complete response (status line, fields, body framed by
-// content-length, chunked, or the rest of the input). `head_request`: no body.
+// ParseHttp1Response parses one complete response (1xx interim responses first, then the
+// status line, fields, body framed by content-length, chunked, or the rest of the input).
+// `head_request`: no body.
 Http1Response ParseHttp1Response(std::string_view raw, bool head_request = false);
 
 // Shell runs a command and returns its standard output.
