@@ -101,6 +101,11 @@ const std::vector<Flag>& Flags() {
        "largest HTTP/1.1 header section, and trailer section (431 beyond)", Kind::kSize, 1 * kKiB,
        16 * kMiB, [](H2dFlags& f, auto, uint64_t n, auto) { f.max_header_bytes = n; },
        [](const H2dFlags& f) { return FormatByteSize(f.max_header_bytes); }},
+      {"max-header-list-size", "SIZE",
+       "HTTP/2 SETTINGS_MAX_HEADER_LIST_SIZE: largest decoded request header list (431 beyond)",
+       Kind::kSize, 1 * kKiB, 16 * kMiB,
+       [](H2dFlags& f, auto, uint64_t n, auto) { f.max_header_list_size = n; },
+       [](const H2dFlags& f) { return FormatByteSize(f.max_header_list_size); }},
       {"max-header-count", "N", "most header fields in one request head or trailer section",
        Kind::kCount, 8, 10000, [](H2dFlags& f, auto, uint64_t n, auto) { f.max_header_count = n; },
        [](const H2dFlags& f) { return std::to_string(f.max_header_count); }},
@@ -113,7 +118,7 @@ const std::vector<Flag>& Flags() {
        [](const H2dFlags& f) { return std::to_string(f.max_connections_per_thread); }},
       {"max-concurrent-streams", "N",
        "HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: open streams per connection", Kind::kCount, 1,
-       1000000, [](H2dFlags& f, auto, uint64_t n, auto) { f.max_concurrent_streams = n; },
+       100000, [](H2dFlags& f, auto, uint64_t n, auto) { f.max_concurrent_streams = n; },
        [](const H2dFlags& f) { return std::to_string(f.max_concurrent_streams); }},
       // --- Timeouts ---
       {"handshake-timeout", "DURATION", "TLS handshake, from accept", Kind::kDuration, 0, 0,
@@ -241,13 +246,14 @@ H2dFlags::H2dFlags() {
   max_header_count = http1.max_header_count;
   max_body_bytes = http1.max_body_bytes;
   max_connections_per_thread = server.max_connections_per_thread;
-  max_concurrent_streams = 100;
+  max_header_list_size = server.http2.max_header_list_size;
+  max_concurrent_streams = server.http2.max_concurrent_streams;
   auto ms = [](auto d) { return std::chrono::duration_cast<milliseconds>(d); };
   handshake_timeout = ms(connection.handshake_timeout);
   first_request_timeout = ms(connection.first_request_timeout);
   header_timeout = ms(connection.header_timeout);
   idle_timeout = ms(connection.idle_timeout);
-  drain_timeout = std::chrono::seconds(10);
+  drain_timeout = server.drain_timeout;
 }
 
 FlagsResult ParseH2dFlags(int argc, const char* const* argv, H2dFlags* out,

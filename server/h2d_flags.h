@@ -63,6 +63,7 @@ struct H2dFlags {
   // Limits (defaults filled from the library's option structs by the constructor).
   uint64_t max_request_line_bytes;
   uint64_t max_header_bytes;
+  uint64_t max_header_list_size;
   uint64_t max_header_count;
   uint64_t max_body_bytes;
   uint64_t max_connections_per_thread;

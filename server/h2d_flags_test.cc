@@ -65,7 +65,10 @@ TEST(H2dFlags, DefaultsAreTheLibrarys) {
   EXPECT_EQ(f.header_timeout, connection.header_timeout);
   EXPECT_EQ(f.first_request_timeout, connection.first_request_timeout);
   EXPECT_EQ(f.handshake_timeout, connection.handshake_timeout);
+  EXPECT_EQ(f.max_concurrent_streams, ServerOptions{}.http2.max_concurrent_streams);
   EXPECT_GE(f.max_concurrent_streams, 100u);  // h2load -m 100 in the interop tests
+  EXPECT_EQ(f.max_header_list_size, ServerOptions{}.http2.max_header_list_size);
+  EXPECT_EQ(f.drain_timeout, ServerOptions{}.drain_timeout);
 }
 
 TEST(H2dFlags, EveryFlagBothSpellings) {
@@ -74,7 +77,8 @@ TEST(H2dFlags, EveryFlagBothSpellings) {
                     "--cert=c.pem", "--key", "k.pem", "--tls-only", "--trace",
                     "--access-log", "-", "--origin", "https://a.example",
                     "--origin=https://b.example", "--max-request-line-bytes", "16k",
-                    "--max-header-bytes=1MiB", "--max-header-count", "50",
+                    "--max-header-bytes=1MiB", "--max-header-list-size", "128k",
+                    "--max-header-count", "50",
                     "--max-body-bytes", "1g", "--max-connections-per-thread", "77",
                     "--max-concurrent-streams=250", "--handshake-timeout", "1500ms",
                     "--first-request-timeout", "3", "--header-timeout=2s",
@@ -94,6 +98,7 @@ TEST(H2dFlags, EveryFlagBothSpellings) {
   EXPECT_EQ(f.origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
   EXPECT_EQ(f.max_request_line_bytes, 16u * 1024);
   EXPECT_EQ(f.max_header_bytes, 1024u * 1024);
+  EXPECT_EQ(f.max_header_list_size, 128u * 1024);
   EXPECT_EQ(f.max_header_count, 50u);
   EXPECT_EQ(f.max_body_bytes, 1024ull * 1024 * 1024);
   EXPECT_EQ(f.max_connections_per_thread, 77u);
@@ -159,8 +164,8 @@ TEST(H2dFlags, HelpListsEveryFlagWithItsDefault) {
   // clang-format off
   const std::vector<std::string> expected = {
       "host", "port", "threads", "root", "cert", "key", "cert-out", "tls-only", "trace",
-      "access-log", "origin", "max-request-line-bytes", "max-header-bytes", "max-header-count",
-      "max-body-bytes", "max-connections-per-thread", "max-concurrent-streams",
+      "access-log", "origin", "max-request-line-bytes", "max-header-bytes", "max-header-list-size",
+      "max-header-count", "max-body-bytes", "max-connections-per-thread", "max-concurrent-streams",
       "handshake-timeout", "first-request-timeout", "header-timeout", "idle-timeout",
       "drain-timeout"};
   // clang-format on

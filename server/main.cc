@@ -71,6 +71,24 @@ std::string UrlHost(const std::string& host) {
   return host;
 }
 
+// ExtraCertificateAddress: the --host address the self-signed certificate must name besides
+// localhost, 127.0.0.1 and ::1 ("" if none): a specific numeric address.
+std::string ExtraCertificateAddress(const H2dFlags& flags) {
+  std::string host = flags.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (IsWildcard(flags.host) || host == "localhost" || host == "127.0.0.1" || host == "::1") {
+    return "";
+  }
+  return host;
+}
+
+std::string SelfSignedNames(const H2dFlags& flags) {
+  const std::string extra = ExtraCertificateAddress(flags);
+  return extra.empty() ? "localhost, 127.0.0.1 and ::1" : "localhost, 127.0.0.1, ::1 and " + extra;
+}
+
 // MakeTlsContext: the certificate from --cert/--key, or a self-signed one (its PEM returned in
 // *self_signed_pem).
 std::shared_ptr<const tls::ServerContext> MakeTlsContext(const H2dFlags& flags,
@@ -83,10 +101,8 @@ std::shared_ptr<const tls::ServerContext> MakeTlsContext(const H2dFlags& flags,
     return context;
   }
   tls::SelfSignedOptions options;
-  std::string host = flags.host;
-  if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (!IsWildcard(flags.host) && host != "localhost" && host != "127.0.0.1" && host != "::1") {
-    options.ip_addresses.push_back(host);  // a numeric address (the listener takes no names)
+  if (std::string extra = ExtraCertificateAddress(flags); !extra.empty()) {
+    options.ip_addresses.push_back(extra);  // numeric: the listener takes no names
   }
   tls::SelfSignedCertificate cert;
   if (!tls::GenerateSelfSignedCertificate(options, &cert, &error)) {
@@ -130,7 +146,16 @@ bool WriteFileAtomically(const std::string& path, const std::string& data, std::
   return ok;
 }
 
-ServerOptions MakeServerOptions(const H2dFlags& flags) {
+// Trace lines from every loop thread, whole, to stderr.
+void TraceLine(std::string_view line) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fputc('\n', stderr);
+}
+
+ServerOptions MakeServerOptions(const H2dFlags& flags,
+                                std::shared_ptr<const tls::ServerContext> tls_context) {
   ServerOptions options;
   options.host = flags.host;
   options.port = flags.port;
@@ -144,6 +169,15 @@ ServerOptions MakeServerOptions(const H2dFlags& flags) {
   options.http1.limits.max_header_bytes = flags.max_header_bytes;
   options.http1.limits.max_header_count = flags.max_header_count;
   options.http1.limits.max_body_bytes = flags.max_body_bytes;
+  options.tls = std::move(tls_context);
+  options.tls_only = flags.tls_only;
+  options.enable_h2 = true;
+  options.enable_h2c = !flags.tls_only;
+  options.http2.max_concurrent_streams = static_cast<uint32_t>(flags.max_concurrent_streams);
+  options.http2.max_header_list_size = static_cast<uint32_t>(flags.max_header_list_size);
+  options.origins = flags.origins;
+  if (flags.trace) options.trace = TraceLine;
+  options.drain_timeout = flags.drain_timeout;
   return options;
 }
 
@@ -171,6 +205,9 @@ int Main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);  // the access log on a closed stdout; sockets use MSG_NOSIGNAL
 
+  if (SocketAddress address; !ResolveListenAddress(flags.host, flags.port, &address, &error)) {
+    Die("--host: " + error);
+  }
   if (!flags.root.empty()) CheckRoot(flags.root);
   std::string self_signed_pem;
   std::shared_ptr<const tls::ServerContext> tls_context = MakeTlsContext(flags, &self_signed_pem);
@@ -203,27 +240,30 @@ int Main(int argc, char** argv) {
     app.Get("/*", StaticFileHandler::AsHandler(files));
   }
 
-  const ServerOptions options = MakeServerOptions(flags);
+  const ServerOptions options = MakeServerOptions(flags, tls_context);
   Server server(app, options);
   if (ListenStatus status = server.Start(); !status.ok()) Die(status.message);
 
-  const std::string base = "http://" + UrlHost(flags.host) + ":" + std::to_string(server.port());
-  std::printf("h2d: serving %s on %s/ (%zu threads)\n",
+  const std::string base = "https://" + UrlHost(flags.host) + ":" + std::to_string(server.port());
+  std::printf("h2d: serving %s on %s/ (TLS: h2, http/1.1%s; %zu threads)\n",
               flags.root.empty() ? "the demo site" : ("'" + flags.root + "'").c_str(), base.c_str(),
-              options.threads);
+              flags.tls_only ? "; no cleartext" : "; cleartext: h2c, http/1.1", options.threads);
+  std::string curl_trust;  // a certificate from --cert: the user knows how clients trust it
   if (!self_signed_pem.empty()) {
     const std::string cert_path =
         flags.cert_out.empty() ? DefaultCertOutPath(server.port()) : flags.cert_out;
     if (WriteFileAtomically(cert_path, self_signed_pem, &error)) {
-      std::printf("h2d: self-signed certificate (localhost, 127.0.0.1, ::1) written to %s\n",
-                  cert_path.c_str());
+      std::printf("h2d: self-signed certificate for %s written to %s\n",
+                  SelfSignedNames(flags).c_str(), cert_path.c_str());
+      curl_trust = "--cacert " + cert_path + " ";
     } else {
       std::printf("h2d: could not write the certificate to %s: %s\n", cert_path.c_str(),
                   error.c_str());
+      curl_trust = "--insecure ";
     }
   }
-  std::printf("h2d: try: curl %s/api/info\n", base.c_str());
-  std::printf("h2d: SIGTERM or Ctrl-C stops gracefully\n");
+  std::printf("h2d: try: curl %s%s/api/info\n", curl_trust.c_str(), base.c_str());
+  std::printf("h2d: SIGTERM or Ctrl-C stops gracefully (twice: at once)\n");
   std::fflush(stdout);
 
   int sig = 0;
@@ -236,7 +276,8 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "h2d: second signal: exiting now\n");
     std::_Exit(kExitForced);
   }).detach();
-  server.Stop();
+  server.StartGracefulShutdown();
+  server.Wait();
   return 0;
 }
 

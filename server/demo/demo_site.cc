@@ -407,8 +407,15 @@ void DemoSite::AddRoutes(App& app) {
     json += "\"protocol\":" + JsonString(protocol);
     json += ",\"http_version\":" + JsonString(HttpVersion(protocol));
     json += ",\"scheme\":" + JsonString(request.scheme);
-    // TLS details arrive with the TLS transport (ServerOptions::tls); null over cleartext.
-    json += ",\"tls\":null";
+    // Over TLS: what the Request tells. It carries the protocol, not the handshake's details
+    // (version, cipher): those are null until it does. ALPN is "h2" whenever HTTP/2 runs over
+    // TLS; HTTP/1.1 over TLS may have negotiated "http/1.1" or nothing, so it stays null.
+    if (request.scheme == "https") {
+      json += ",\"tls\":{\"version\":null,\"cipher\":null,\"alpn\":";
+      json += protocol == "h2" ? "\"h2\"}" : "null}";
+    } else {
+      json += ",\"tls\":null";
+    }
     json += ",\"peer\":" + JsonString(request.peer);
     json += ",\"authority\":" + JsonString(request.authority);
     json += ",\"method\":" + JsonString(request.method);

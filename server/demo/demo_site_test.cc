@@ -180,7 +180,8 @@ TEST_F(DemoTest, ApiInfoIsJson) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.headers.Get("content-type"), "application/json");
   EXPECT_EQ(r.body,
-            "{\"protocol\":\"h2\",\"http_version\":\"HTTP/2\",\"scheme\":\"https\",\"tls\":null,"
+            "{\"protocol\":\"h2\",\"http_version\":\"HTTP/2\",\"scheme\":\"https\","
+            "\"tls\":{\"version\":null,\"cipher\":null,\"alpn\":\"h2\"},"
             "\"peer\":\"127.0.0.1:9\",\"authority\":\"localhost:8443\",\"method\":\"GET\","
             "\"user_agent\":\"t\\\"e\\u0001st\",\"server\":\"h2d-test\"}\n");
 }

@@ -27,9 +27,9 @@ async function showInfo() {
   const tls = info.tls || {};
   const values = {
     http_version: info.http_version,
-    tls_version: tls.version || (info.scheme === 'https' ? '?' : 'none (cleartext)'),
+    tls_version: tls.version || (info.tls ? 'TLS 1.2 or 1.3' : 'none (cleartext)'),
     cipher: tls.cipher || '—',
-    alpn: tls.alpn || '—',
+    alpn: tls.alpn || (info.tls ? 'http/1.1 or none' : '—'),
     peer: info.peer,
   };
   for (const td of document.querySelectorAll('#info td')) {
