@@ -253,6 +253,28 @@ if start root --root "$WORK/root" --cert "$WORK/cert.pem" --key "$WORK/key.pem" 
   fi
 fi
 
+# --- --tls-only, --trace, --origin ---------------------------------------------------------
+if start tlsonly --tls-only --trace --origin https://example.com --threads 1; then
+  cert="$WORK/h2d-$PORT-cert.pem"
+  got=$(curl -sS --max-time 10 --cacert "$cert" --http2 -o /dev/null -w '%{http_version} %{http_code}' \
+    "https://127.0.0.1:$PORT/api/info" 2>&1)
+  if [[ $got == "2 200" ]]; then pass "--tls-only: TLS h2 served"; else fail "--tls-only TLS" "$got"; fi
+  code=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/" 2>/dev/null)
+  if [[ $code == 000 ]]; then
+    pass "--tls-only: cleartext HTTP/1.1 refused"
+  else
+    fail "--tls-only: cleartext answered $code"
+  fi
+  stop TERM
+  if [[ $STATUS == 0 ]] && grep -q 'send SETTINGS frame' "$WORK/tlsonly.err" &&
+    grep -q 'send ORIGIN frame' "$WORK/tlsonly.err" &&
+    grep -q 'recv HEADERS frame' "$WORK/tlsonly.err"; then
+    pass "--trace: frames on stderr (SETTINGS, ORIGIN, HEADERS); exit 0"
+  else
+    fail "--trace / --origin / exit $STATUS" "$(head -c 1500 "$WORK/tlsonly.err")"
+  fi
+fi
+
 # --- a second signal forces the exit --------------------------------------------------------
 if start force; then
   curl -sS --max-time 20 "http://127.0.0.1:$PORT/stream?n=100&interval=1s" >/dev/null 2>&1 &
