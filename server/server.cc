@@ -165,11 +165,6 @@ void Server::BeginDrain(Worker* w) {
   // Close the listening socket (not just stop watching it): new connections are refused from
   // now on instead of waiting in the backlog.
   w->listener.reset();
-  std::vector<Connection*> open;
-  for (auto& [c, owned] : w->connections) open.push_back(c);
-  for (Connection* c : open) {
-    if (w->connections.count(c) != 0) c->StartGracefulShutdown();
-  }
   w->drain_timer = w->loop->RunAfter(options_.drain_timeout, [this, w] {
     w->drain_timer = kNoTimer;
     std::vector<Connection*> rest;
@@ -179,6 +174,12 @@ void Server::BeginDrain(Worker* w) {
     }
     CheckDrained(w);
   });
+  std::vector<Connection*> open;
+  for (auto& [c, owned] : w->connections) open.push_back(c);
+  for (Connection* c : open) {
+    // A connection may close (and leave the map) while another one shuts down.
+    if (w->connections.count(c) != 0) c->StartGracefulShutdown();
+  }
   CheckDrained(w);
 }
 
