@@ -9,6 +9,12 @@
 
 namespace h2engine::server {
 
+h2::ConnectionOptions DefaultHttp2Options() {
+  h2::ConnectionOptions options;
+  options.rate_limits.tiny_window_updates = {0, 0};  // burst 0: no limit (see server.h)
+  return options;
+}
+
 Server::Server(const App& app, const ServerOptions& options) : app_(app), options_(options) {}
 
 Server::~Server() { Stop(); }
