@@ -127,6 +127,7 @@ class Connection::Impl final : public FrameListener, public hpack::HeaderListene
     return !out_.empty() || (!failed_ && scheduler_.HasReady());
   }
   bool is_closed() const { return (failed_ || finished_) && out_.empty(); }
+  void OnTransportClosed();
   std::optional<Clock::time_point> NextDeadline() const;
   void OnTimer(Clock::time_point now);
 
@@ -521,6 +522,9 @@ size_t Connection::Impl::ProcessInput(std::span<const uint8_t> bytes, Clock::tim
   if (!preface_received_) consumed = MatchPreface(bytes);
   if (!failed_ && consumed < bytes.size()) consumed += decoder_.Decode(bytes.subspan(consumed));
   in_input_ = false;
+  // A graceful finish inside this call stopped the decoder: the rest is swallowed, as in
+  // later calls.
+  if (finished_ && !failed_) return bytes.size();
   return consumed;
 }
 
@@ -1345,6 +1349,14 @@ std::span<const uint8_t> Connection::Impl::PendingOutput() {
 
 void Connection::Impl::ConsumeOutput(size_t n) { out_.Consume(n); }
 
+void Connection::Impl::OnTransportClosed() {
+  EntryScope scope(this);
+  if (!failed_ && !finished_) Fail(ErrorCode::kCancel, "transport closed", /*send_goaway=*/false);
+  out_.Clear();
+  // After a graceful finish the streams are already gone; make is_closed() hold anyway.
+  if (!failed_) failed_ = true;
+}
+
 void Connection::Impl::UpdateReady(Stream* s) {
   if (s->closed || s->pending || !s->registered || failed_) return;
   const bool wants_data = s->source != nullptr && !s->blocked && !s->source_done;
@@ -1720,6 +1732,7 @@ void Connection::ConsumeOutput(size_t n) { impl_->ConsumeOutput(n); }
 bool Connection::want_read() const { return impl_->want_read(); }
 bool Connection::want_write() const { return impl_->want_write(); }
 bool Connection::is_closed() const { return impl_->is_closed(); }
+void Connection::OnTransportClosed() { impl_->OnTransportClosed(); }
 std::optional<Clock::time_point> Connection::NextDeadline() const {
   return impl_->NextDeadline();
 }

@@ -157,6 +157,11 @@ class Connection {
   bool want_write() const;
   // is_closed: nothing more to send or receive: close the transport.
   bool is_closed() const;
+  // OnTransportClosed: the transport is gone (EOF from the peer, a reset, our own close). If
+  // the connection had not finished, every open stream gets OnStreamClosed(kCancel) and then
+  // OnConnectionError(kCancel, "transport closed"); pending output is dropped; is_closed()
+  // becomes true. Safe to call in any state, also more than once.
+  void OnTransportClosed();
 
   // --- Timers ---
   // NextDeadline: when OnTimer must be called next (our SETTINGS' ACK deadline, the graceful

@@ -411,5 +411,22 @@ TEST_F(ClientTest, Sec8_5_ConnectTunnel) {
                                     "closed 1 PROTOCOL_ERROR"));
 }
 
+
+TEST_F(ClientTest, Sec6_8_InputAfterAGracefulFinishIsSwallowed) {
+  Get();
+  Out();
+  // GOAWAY(0) refuses stream 1; with no stream left the connection is finished, and the
+  // frames after it in the same buffer are consumed unread, like any later input.
+  peer().GoAway(0, ErrorCode::kNoError).Ping(1).Headers(1, ResponseHeaders(), true);
+  const std::string bytes = peer().Take();
+  EXPECT_EQ(h_.Feed(bytes), bytes.size());
+  EXPECT_THAT(Events(), ElementsAre("goaway last=0 NO_ERROR \"\"", "closed 1 REFUSED_STREAM",
+                                    "finished NO_ERROR"));
+  EXPECT_THAT(Out(), IsEmpty());
+  EXPECT_FALSE(conn().want_read());
+  EXPECT_TRUE(conn().is_closed());
+  EXPECT_EQ(h_.Feed(FrameSequence().Ping(2).Take()), 17u);
+}
+
 }  // namespace
 }  // namespace h2engine::h2

@@ -124,7 +124,8 @@ class EndToEnd {
         client_->SubmitRequest(headers, std::make_unique<PipeSource>(pipe));
     EXPECT_TRUE(id.has_value());
     if (id && r.trailers) {
-      const HeaderRef trailers[] = {{"x-digest", std::to_string(r.body.size())}};
+      const std::string digest = std::to_string(r.body.size());
+      const HeaderRef trailers[] = {{"x-digest", digest}};
       EXPECT_TRUE(client_->SubmitTrailers(*id, trailers));
     }
     return id.value_or(0);

@@ -307,5 +307,149 @@ TEST(SplitInputTest, SameEventsAndOutputWhateverTheSplit) {
   EXPECT_EQ(result.back(), "");
 }
 
+
+// --- HTTP/1.1 Upgrade (RFC 7540 §3.2), commands that end things ---
+
+TEST(UpgradeTest, StartFromUpgradeOpensStreamOneHalfClosed) {
+  ConnectionHarness h(Perspective::kServer);
+  // HTTP2-Settings, decoded: SETTINGS_INITIAL_WINDOW_SIZE = 10.
+  const uint8_t settings[] = {0x00, 0x04, 0x00, 0x00, 0x00, 0x0a};
+  const HeaderRef request[] = {{":method", "GET"},
+                               {":scheme", "http"},
+                               {":authority", "example.test"},
+                               {":path", "/upgraded"}};
+  ASSERT_TRUE(h.conn().StartFromUpgrade(settings, request, h.now()));
+  EXPECT_THAT(h.Events(), ElementsAre("headers 1 request ES [:method=GET :scheme=http "
+                                      ":authority=example.test :path=/upgraded]",
+                                      "end_stream 1"));
+  EXPECT_EQ(h.conn().peer_settings().initial_window_size, 10u);
+  EXPECT_FALSE(h.conn().StartFromUpgrade(settings, request, h.now()));  // only once
+  ASSERT_TRUE(h.conn().SubmitResponse(1, kOk, std::make_unique<StringDataSource>("0123456789ab")));
+  // The client preface still comes (§3.2); no ACK for the HTTP2-Settings values.
+  h.Feed(h.peer().ClientPreface().SettingsAck().Take());
+  EXPECT_THAT(h.Output(), ElementsAre(StartsWith("SETTINGS "), "SETTINGS ACK",
+                                      "HEADERS 1 [:status=200]", "DATA 1 len=10"));
+  // Stream 1 is half-closed (remote): the client may not send on it.
+  h.Feed(h.peer().Headers(1, RequestHeaders(), true).Take());
+  EXPECT_THAT(h.Output(), ElementsAre("RST_STREAM 1 STREAM_CLOSED"));
+  EXPECT_EQ(h.Problems(), "");
+}
+
+TEST(UpgradeTest, StartFromUpgradeRejectsBadInput) {
+  ConnectionHarness h(Perspective::kServer);
+  const uint8_t odd[] = {0x00, 0x04, 0x00};
+  const uint8_t push2[] = {0x00, 0x02, 0x00, 0x00, 0x00, 0x02};
+  const HeaderRef request[] = {{":method", "GET"}, {":scheme", "http"},
+                               {":authority", "a"}, {":path", "/"}};
+  const HeaderRef bad[] = {{":method", "GET"}, {":path", "/"}};
+  EXPECT_FALSE(h.conn().StartFromUpgrade(odd, request, h.now()));
+  EXPECT_FALSE(h.conn().StartFromUpgrade(push2, request, h.now()));
+  EXPECT_FALSE(h.conn().StartFromUpgrade({}, bad, h.now()));
+  ConnectionHarness client(Perspective::kClient);
+  EXPECT_FALSE(client.conn().StartFromUpgrade({}, request, client.now()));
+}
+
+TEST(DataSourceContractTest, AppendingMoreThanMaxResetsTheStream) {
+#ifndef NDEBUG
+  GTEST_SKIP() << "H2_BUG_IF aborts in debug builds; this runs with --config=opt";
+#endif
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake({{SettingsId::kInitialWindowSize, 100}});
+  h.Feed(h.peer().Headers(1, RequestHeaders(), true).Take());
+  h.Events();
+  class Greedy : public DataSource {
+   public:
+    DataChunk Read(size_t max, ByteSink& out) override {
+      out.Append(std::string(max + 1, 'g'));
+      return {max + 1, false, false};
+    }
+  };
+  ASSERT_TRUE(h.conn().SubmitResponse(1, kOk, std::make_unique<Greedy>()));
+  EXPECT_THAT(h.Output(), ElementsAre("HEADERS 1 [:status=200]", "RST_STREAM 1 INTERNAL_ERROR"));
+  EXPECT_THAT(h.Events(), ElementsAre("closed 1 INTERNAL_ERROR"));
+}
+
+TEST(DataSourceContractTest, ReadThatSaysNothingCountsAsBlocked) {
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake();
+  h.Feed(h.peer().Headers(1, RequestHeaders(), true).Take());
+  class Silent : public DataSource {
+   public:
+    int reads = 0;
+    DataChunk Read(size_t, ByteSink&) override {
+      ++reads;
+      return {};
+    }
+  };
+  auto owned = std::make_unique<Silent>();
+  Silent* silent = owned.get();
+  ASSERT_TRUE(h.conn().SubmitResponse(1, kOk, std::move(owned)));
+  EXPECT_THAT(h.Output(), ElementsAre("HEADERS 1 [:status=200]"));
+  EXPECT_EQ(silent->reads, 1);
+  EXPECT_FALSE(h.conn().want_write());
+}
+
+TEST(GoAwayCommandTest, SubmitGoAwayWithErrorIsOurConnectionError) {
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake();
+  h.Feed(h.peer().Headers(1, RequestHeaders(), false).Take());
+  h.Events();
+  h.conn().SubmitGoAway(ErrorCode::kEnhanceYourCalm, "go away");
+  EXPECT_THAT(h.Events(), IsEmpty());  // never from inside a command
+  EXPECT_THAT(h.Output(), ElementsAre("GOAWAY last=1 ENHANCE_YOUR_CALM"));
+  EXPECT_EQ(h.log().frames().back().payload, "go away");
+  EXPECT_THAT(h.Events(), ElementsAre("closed 1 ENHANCE_YOUR_CALM",
+                                      "finished ENHANCE_YOUR_CALM \"go away\""));
+  EXPECT_TRUE(h.conn().is_closed());
+  EXPECT_EQ(h.Feed(h.peer().Ping(1).Take()), 0u);
+}
+
+TEST(CallbackTest, CommandsInsideCallbacksAreDeliveredAfterwards) {
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake();
+  // The application resets stream 1 from inside its own OnData: the rest of the frame is
+  // dropped and OnStreamClosed comes after OnData returns, not nested in it.
+  std::vector<std::string> order;
+  h.visitor().on_data = [&](StreamId id, std::span<const uint8_t>) {
+    order.push_back("data begin");
+    EXPECT_TRUE(h.conn().SubmitRstStream(id, ErrorCode::kCancel));
+    order.push_back("data end");
+  };
+  h.visitor().on_closed = [&](StreamId, ErrorCode) { order.push_back("closed"); };
+  h.Feed(h.peer().Headers(1, RequestHeaders("POST"), false).Data(1, "abc").Data(1, "def").Take());
+  EXPECT_THAT(order, ElementsAre("data begin", "data end", "closed"));
+  EXPECT_THAT(h.Output(), ElementsAre("RST_STREAM 1 CANCEL"));
+  EXPECT_EQ(h.Problems(), "");
+}
+
+
+TEST(TransportTest, TransportClosedEndsEveryStream) {
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake();
+  h.Feed(h.peer().Headers(1, RequestHeaders(), false).Headers(3, RequestHeaders(), true).Take());
+  ASSERT_TRUE(h.conn().SubmitResponse(3, kOk, std::make_unique<StringDataSource>("unsent")));
+  h.Events();
+  h.conn().OnTransportClosed();
+  EXPECT_THAT(h.Events(), ElementsAre("closed 1 CANCEL", "closed 3 CANCEL",
+                                      "finished CANCEL \"transport closed\""));
+  EXPECT_TRUE(h.conn().is_closed());
+  EXPECT_FALSE(h.conn().want_write());
+  EXPECT_TRUE(h.conn().PendingOutput().empty());
+  h.conn().OnTransportClosed();  // again: nothing more
+  EXPECT_THAT(h.Events(), IsEmpty());
+  EXPECT_EQ(h.Problems(), "");
+}
+
+TEST(TransportTest, TransportClosedAfterGracefulFinishReportsNothingMore) {
+  ConnectionHarness h(Perspective::kServer);
+  h.Handshake();
+  h.conn().SubmitGoAway(ErrorCode::kNoError, "");
+  h.Output();
+  EXPECT_THAT(h.Events(), ElementsAre(StartsWith("finished NO_ERROR")));
+  h.conn().OnTransportClosed();
+  EXPECT_THAT(h.Events(), IsEmpty());
+  EXPECT_TRUE(h.conn().is_closed());
+}
+
 }  // namespace
 }  // namespace h2engine::h2

@@ -53,4 +53,11 @@ void OutboundQueue::Consume(size_t n) {
   }
 }
 
+void OutboundQueue::Clear() {
+  ReleaseIfLarge(urgent_);
+  ReleaseIfLarge(control_);
+  ReleaseIfLarge(committed_);
+  offset_ = 0;
+}
+
 }  // namespace h2engine::h2

@@ -50,6 +50,8 @@ class OutboundQueue {
   }
   // Consume drops the first `n` pending bytes (n <= Pending().size(), clamped).
   void Consume(size_t n);
+  // Clear drops everything queued in every lane (the transport is gone).
+  void Clear();
 
   // unsent_committed: Pending().size().
   size_t unsent_committed() const { return committed_.size() - offset_; }

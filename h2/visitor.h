@@ -14,12 +14,12 @@
 // (refused, malformed, discarded) produce no callback at all.
 //
 // OnConnectionError is the very last callback of a connection, once: after a connection error
-// (ours or the peer's), after SubmitGoAway with an error code, or with kNoError when a graceful
-// shutdown (ours or the peer's GOAWAY) has completed. Every open stream has had its
-// OnStreamClosed before it.
+// (ours or the peer's), after SubmitGoAway with an error code, after OnTransportClosed (kCancel),
+// or with kNoError when a graceful shutdown (ours or the peer's GOAWAY) has completed. Every
+// open stream has had its OnStreamClosed before it.
 //
-// When callbacks run: only inside Connection::ProcessInput, PendingOutput, OnTimer and
-// StartFromUpgrade, never inside the Submit* commands (what a command causes, e.g. the
+// When callbacks run: only inside Connection::ProcessInput, PendingOutput, OnTimer,
+// OnTransportClosed and StartFromUpgrade, never inside the Submit* commands (what a command causes, e.g. the
 // OnStreamClosed of SubmitRstStream, is reported at the next of those calls). Callbacks are
 // never nested: the application may call Submit* and ConsumeData from a callback, and events
 // those cause are delivered after the callback returns. A callback must not destroy the

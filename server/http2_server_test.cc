@@ -466,6 +466,74 @@ TEST_F(Http2ServerTest, ResponseBodyBackPressure) {
   EXPECT_EQ(client->response(id).close_code, h2::ErrorCode::kNoError);
 }
 
+// A slow reader that grants window in small steps as it consumes (RFC 9113 §6.9) is served to
+// the end: DefaultHttp2Options() does not count tiny WINDOW_UPDATEs as a flood (with the
+// engine's default budget, ~2000 of them would end in GOAWAY(ENHANCE_YOUR_CALM)).
+TEST_F(Http2ServerTest, SlowReaderGrantingTinyWindowsIsServed) {
+  constexpr size_t kSize = 256 * 1024;
+  ASSERT_TRUE(testing::WriteFile(root_ + "/tiny.bin", std::string(kSize, 't')));
+  Start();
+  RawClient c(port_);
+  auto frame = [](uint8_t type, uint8_t flags, uint32_t stream, std::string_view payload) {
+    std::string f;
+    f.push_back(static_cast<char>(payload.size() >> 16));
+    f.push_back(static_cast<char>(payload.size() >> 8));
+    f.push_back(static_cast<char>(payload.size()));
+    f.push_back(static_cast<char>(type));
+    f.push_back(static_cast<char>(flags));
+    for (int shift : {24, 16, 8, 0}) f.push_back(static_cast<char>(stream >> shift));
+    f.append(payload);
+    return f;
+  };
+  auto window_update = [&](uint32_t stream, uint32_t n) {
+    std::string inc;
+    for (int shift : {24, 16, 8, 0}) inc.push_back(static_cast<char>(n >> shift));
+    return frame(0x8, 0, stream, inc);
+  };
+  // :method GET, :scheme http, :path /static/tiny.bin, :authority x (HPACK, RFC 7541 App. A).
+  std::string block("\x82\x86\x44\x10/static/tiny.bin\x41\x01x", 23);
+  c.Send(std::string(kH2ClientPreface) + frame(0x4, 0, 0, "") + frame(0x1, 0x5, 1, block));
+  std::string buffer;
+  size_t body = 0;
+  size_t granted = 0;  // beyond the initial windows
+  size_t updates = 0;
+  bool ended = false;
+  bool goaway = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!ended && !goaway && !c.closed() && std::chrono::steady_clock::now() < deadline) {
+    buffer += c.ReadSome(milliseconds(100));
+    while (buffer.size() >= 9) {
+      size_t length = (static_cast<uint8_t>(buffer[0]) << 16) |
+                      (static_cast<uint8_t>(buffer[1]) << 8) | static_cast<uint8_t>(buffer[2]);
+      if (buffer.size() < 9 + length) break;
+      uint8_t type = static_cast<uint8_t>(buffer[3]);
+      uint8_t flags = static_cast<uint8_t>(buffer[4]);
+      if (type == 0x0) {
+        body += length;
+        ended = (flags & 0x1) != 0;
+      } else if (type == 0x4 && !(flags & 0x1)) {
+        c.Send(frame(0x4, 0x1, 0, ""));  // SETTINGS ACK
+      } else if (type == 0x6 && !(flags & 0x1)) {
+        c.Send(frame(0x6, 0x1, 0, buffer.substr(9, 8)));  // PING ACK
+      } else if (type == 0x7) {
+        goaway = true;
+      }
+      buffer.erase(0, 9 + length);
+    }
+    // Give back what was consumed (all of it, at once), 200 bytes per WINDOW_UPDATE.
+    while (!ended && granted < body) {
+      auto n = static_cast<uint32_t>(std::min<size_t>(200, body - granted));
+      c.Send(window_update(1, n) + window_update(0, n));
+      granted += n;
+      updates += 2;
+    }
+  }
+  EXPECT_FALSE(goaway);
+  EXPECT_TRUE(ended);
+  EXPECT_EQ(body, kSize);
+  EXPECT_GT(updates, 1500u);
+}
+
 // ---- Async completion, resets ----
 
 TEST_F(Http2ServerTest, AsyncCompletionFromOtherThreads) {

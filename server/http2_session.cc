@@ -831,13 +831,15 @@ void Http2Session::CloseAfterTimeout(std::string_view reason) {
 void Http2Session::OnConnectionClosed() {
   if (done_) return;
   done_ = true;
-  for (auto& [id, s] : streams_) {
+  deferred_.clear();
+  to_dispatch_.clear();
+  // Every open stream gets OnStreamClosed(kCancel), which finishes its exchange as usual.
+  conn_->OnTransportClosed();
+  for (auto& [id, s] : streams_) {  // anything the engine no longer knew about
     if (s->closed) continue;
     s->closed = true;
     FinishExchange(*s, s->response_complete);
   }
-  deferred_.clear();
-  to_dispatch_.clear();
 }
 
 std::optional<TimePoint> Http2Session::NextDeadline() const {

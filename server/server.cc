@@ -9,6 +9,12 @@
 
 namespace h2engine::server {
 
+h2::ConnectionOptions DefaultHttp2Options() {
+  h2::ConnectionOptions options;
+  options.rate_limits.tiny_window_updates = {0, 0};  // burst 0: no limit (see server.h)
+  return options;
+}
+
 Server::Server(const App& app, const ServerOptions& options) : app_(app), options_(options) {}
 
 Server::~Server() { Stop(); }
@@ -165,11 +171,6 @@ void Server::BeginDrain(Worker* w) {
   // Close the listening socket (not just stop watching it): new connections are refused from
   // now on instead of waiting in the backlog.
   w->listener.reset();
-  std::vector<Connection*> open;
-  for (auto& [c, owned] : w->connections) open.push_back(c);
-  for (Connection* c : open) {
-    if (w->connections.count(c) != 0) c->StartGracefulShutdown();
-  }
   w->drain_timer = w->loop->RunAfter(options_.drain_timeout, [this, w] {
     w->drain_timer = kNoTimer;
     std::vector<Connection*> rest;
@@ -179,6 +180,12 @@ void Server::BeginDrain(Worker* w) {
     }
     CheckDrained(w);
   });
+  std::vector<Connection*> open;
+  for (auto& [c, owned] : w->connections) open.push_back(c);
+  for (Connection* c : open) {
+    // A connection may close (and leave the map) while another one shuts down.
+    if (w->connections.count(c) != 0) c->StartGracefulShutdown();
+  }
   CheckDrained(w);
 }
 

@@ -58,6 +58,13 @@
 
 namespace h2engine::server {
 
+// DefaultHttp2Options: the HTTP/2 engine options a server starts from: h2::ConnectionOptions'
+// defaults, except that small WINDOW_UPDATEs are not rate-limited (rate_limits
+// .tiny_window_updates off). A client that reads slowly grants window in small steps as it
+// consumes, thousands a second (the interop suite's flow-controlled downloader does exactly
+// that), and each one costs the client as much as the DATA frame it releases costs us.
+h2::ConnectionOptions DefaultHttp2Options();
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: the kernel picks; Server::port() tells
@@ -80,8 +87,9 @@ struct ServerOptions {
   bool enable_h2 = true;
   // enable_h2c: cleartext HTTP/2, with prior knowledge and by `Upgrade: h2c`.
   bool enable_h2c = true;
-  // http2: the HTTP/2 engine's settings and limits (max_concurrent_streams, windows, ...).
-  h2::ConnectionOptions http2{};
+  // http2: the HTTP/2 engine's settings and limits (max_concurrent_streams, windows, flood
+  // limits, ...).
+  h2::ConnectionOptions http2 = DefaultHttp2Options();
   // origins: an ORIGIN frame (RFC 8336) listing these, e.g. "https://example.com", on every
   // HTTP/2 connection over TLS; empty = none.
   std::vector<std::string> origins{};

@@ -226,6 +226,10 @@ void FuzzConnection(Perspective perspective, const uint8_t* data, size_t size) {
   drain(false);
   if (app.finished()) Require(!conn.want_read(), "want_read after OnConnectionError");
   if (failed) Require(conn.is_closed(), "failed connection not closed once drained");
+  // The transport goes away: every stream and the connection must be reported finished.
+  conn.OnTransportClosed();
+  Require(app.finished(), "OnTransportClosed did not finish the connection");
+  Require(conn.is_closed() && !conn.want_write(), "not closed after OnTransportClosed");
 }
 
 }  // namespace h2engine::h2::testing

@@ -25,7 +25,9 @@
 //     once, OnData only between the headers and the end of a stream;
 //   - at most max_concurrent_streams peer streams are active; the output backlog stays
 //     within twice max_output_buffer plus one chunk;
-//   - once the connection has failed, it is closed as soon as its output is drained.
+//   - once the connection has failed, it is closed as soon as its output is drained;
+//   - after OnTransportClosed() the application has had OnConnectionError and the connection
+//     is closed.
 
 #ifndef H2ENGINE_H2_TESTING_CONNECTION_FUZZ_H_
 #define H2ENGINE_H2_TESTING_CONNECTION_FUZZ_H_
