@@ -216,44 +216,47 @@ void Connection::UpdateInterest() {
   loop_->SetInterest(fd_, interest);
 }
 
+std::optional<TimePoint> Connection::PhaseDeadline() {
+  TimePoint now = loop_->Now();
+  if (state_ == State::kLingering) return linger_start_ + options_.linger_timeout;
+  if (session_ == nullptr) return accepted_ + options_.first_request_timeout;
+  SessionPhase phase = session_->phase();
+  uint64_t requests = session_->requests_started();
+  if (phase != phase_ || requests != requests_seen_) {
+    phase_ = phase;
+    phase_since_ = now;
+    requests_seen_ = requests;
+  }
+  switch (phase) {
+    case SessionPhase::kHandshake:
+      return std::min(accepted_ + options_.handshake_timeout,
+                      accepted_ + options_.first_request_timeout);
+    case SessionPhase::kFirstRequest:
+      return accepted_ + options_.first_request_timeout;
+    case SessionPhase::kIdle:
+      return phase_since_ + options_.idle_timeout;
+    case SessionPhase::kReadingHead: {
+      TimePoint deadline = phase_since_ + options_.header_timeout;
+      if (requests == 0) deadline = std::min(deadline, accepted_ + options_.first_request_timeout);
+      return deadline;
+    }
+    case SessionPhase::kReadingBody:
+      return last_progress_ + options_.idle_timeout;
+    case SessionPhase::kProcessing:
+    case SessionPhase::kClosing:
+      // The application's turn: no timeout, unless the peer is not taking our output.
+      if (want_write_) return last_progress_ + options_.idle_timeout;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 void Connection::ArmTimer() {
   if (state_ == State::kClosed) return;
-  TimePoint now = loop_->Now();
-  std::optional<TimePoint> deadline;
-  if (state_ == State::kLingering) {
-    deadline = linger_start_ + options_.linger_timeout;
-  } else if (session_ == nullptr) {
-    deadline = accepted_ + options_.first_request_timeout;
-  } else {
-    SessionPhase phase = session_->phase();
-    uint64_t requests = session_->requests_started();
-    if (phase != phase_ || requests != requests_seen_) {
-      phase_ = phase;
-      phase_since_ = now;
-      requests_seen_ = requests;
-    }
-    switch (phase) {
-      case SessionPhase::kFirstRequest:
-        deadline = accepted_ + options_.first_request_timeout;
-        break;
-      case SessionPhase::kIdle:
-        deadline = phase_since_ + options_.idle_timeout;
-        break;
-      case SessionPhase::kReadingHead:
-        deadline = phase_since_ + options_.header_timeout;
-        if (requests == 0) {
-          deadline = std::min(*deadline, accepted_ + options_.first_request_timeout);
-        }
-        break;
-      case SessionPhase::kReadingBody:
-        deadline = last_progress_ + options_.idle_timeout;
-        break;
-      case SessionPhase::kProcessing:
-      case SessionPhase::kClosing:
-        // The application's turn: no timeout, unless the peer is not taking our output.
-        if (want_write_) deadline = last_progress_ + options_.idle_timeout;
-        break;
-    }
+  std::optional<TimePoint> deadline = PhaseDeadline();
+  if (state_ == State::kOpen && session_ != nullptr) {
+    std::optional<TimePoint> protocol = session_->NextDeadline();
+    if (protocol && (!deadline || *protocol < *deadline)) deadline = protocol;
   }
   if (!deadline) {
     if (timer_ != kNoTimer) loop_->CancelTimer(timer_);
@@ -275,12 +278,34 @@ void Connection::OnTimer() {
     Destroy();
     return;
   }
+  TimePoint now = loop_->Now();
+  std::optional<TimePoint> protocol = session_->NextDeadline();
+  if (protocol && *protocol <= now) {
+    session_->OnDeadline();
+    Update();
+    return;
+  }
+  std::optional<TimePoint> deadline = PhaseDeadline();
+  if (!deadline || *deadline > now) {  // woken early (the phase changed meanwhile)
+    ArmTimer();
+    return;
+  }
   SessionPhase phase = session_->phase();
   if (phase == SessionPhase::kProcessing || phase == SessionPhase::kClosing) {
     Destroy();  // the peer stopped reading our output
     return;
   }
   session_->OnTimeout(phase);
+  Update();
+}
+
+void Connection::StartGracefulShutdown() {
+  if (state_ != State::kOpen) return;  // already lingering or closed
+  if (session_ == nullptr) {
+    Destroy();  // nothing recognisable has arrived yet
+    return;
+  }
+  session_->StartGracefulShutdown();
   Update();
 }
 

@@ -11,8 +11,9 @@
 // per wake-up, so one fast download cannot starve the loop's other connections.
 //
 // Timeouts (ConnectionOptions), chosen from the session's phase:
+//   handshake_timeout      from accept until the TLS handshake is complete
 //   first_request_timeout  from accept until the first request head is complete (also bounds
-//                          protocol sniffing; TLS will use handshake_timeout for its handshake)
+//                          protocol sniffing and, with TLS, includes the handshake)
 //   header_timeout         from the first byte of a request head until it is complete
 //                          (slowloris); answered 408 by HTTP/1.1
 //   idle_timeout           keep-alive wait between requests; and any wait on the peer without
@@ -23,6 +24,12 @@
 //                          request bytes cannot turn the close into a reset that destroys the
 //                          response in flight
 // While the application is working (kProcessing with nothing to write), no timeout applies.
+// The session may have a timer of its own (Session::NextDeadline, e.g. HTTP/2's SETTINGS ACK
+// deadline); the connection arms the earlier of the two.
+//
+// Graceful shutdown: StartGracefulShutdown() closes a connection that is still sniffing and
+// asks the session to finish what is in flight (Session::StartGracefulShutdown); the
+// connection then closes as usual once the session is done (lingering close).
 //
 // Lifetime: the owner creates the Connection, calls Start(), and is told through the closed
 // callback when it has closed; the owner must delete it later (not from inside the callback).
@@ -33,6 +40,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server/event_loop.h"
@@ -43,7 +51,7 @@
 namespace h2engine::server {
 
 struct ConnectionOptions {
-  Duration handshake_timeout = std::chrono::seconds(10);  // TLS (when wired in)
+  Duration handshake_timeout = std::chrono::seconds(10);  // TLS handshake
   Duration first_request_timeout = std::chrono::seconds(10);
   Duration header_timeout = std::chrono::seconds(10);
   Duration idle_timeout = std::chrono::seconds(60);
@@ -71,6 +79,8 @@ class Connection : public SessionHost {
   bool Start();
   // Close closes at once, abandoning any exchange (server shutdown).
   void Close() { Destroy(); }
+  // StartGracefulShutdown: see the header comment.
+  void StartGracefulShutdown();
   bool closed() const { return state_ == State::kClosed; }
 
   // SessionHost.
@@ -89,6 +99,9 @@ class Connection : public SessionHost {
   bool Flush();
   void UpdateInterest();
   void ArmTimer();
+  // PhaseDeadline: the deadline of the current phase's timeout, if any (also notes phase
+  // changes).
+  std::optional<TimePoint> PhaseDeadline();
   void OnTimer();
   void BeginLinger();
   void Destroy();

@@ -11,7 +11,9 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "h2/frame_trace.h"
 #include "server/http1_session.h"
+#include "server/http2_session.h"
 
 namespace h2engine::server {
 namespace {
@@ -43,6 +45,10 @@ class ConnectionTest : public ::testing::Test {
         loop_.get(), fds[0], SocketAddress{}, options,
         [this](SniffResult protocol, SessionHost* host,
                const SocketAddress&) -> std::unique_ptr<Session> {
+          if (protocol == SniffResult::kH2PriorKnowledge && serve_h2c_) {
+            return std::make_unique<Http2Session>(host, &app_, Http2SessionOptions{},
+                                                  ConnectionInfo{"peer", "http"}, &clock_);
+          }
           if (protocol != SniffResult::kHttp1) return nullptr;
           Http1SessionOptions http1;
           http1.add_date_header = false;
@@ -91,7 +97,12 @@ class ConnectionTest : public ::testing::Test {
   int peer_ = -1;
   bool closed_ = false;
   bool peer_closed_ = false;
+  bool serve_h2c_ = false;
 };
+
+std::string Trace(const std::string& bytes) {
+  return h2::TraceFrames({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+}
 
 TEST_F(ConnectionTest, FirstRequestTimeout) {
   Open();
@@ -226,6 +237,79 @@ TEST_F(ConnectionTest, BackPressureStopsReadingWhileTheApplicationWorks) {
 TEST_F(ConnectionTest, UnservedProtocolsAreClosedAtSniffing) {
   Open();
   Send(std::string(kH2ClientPreface));
+  EXPECT_TRUE(closed_);
+}
+
+// The session's own timer (Session::NextDeadline): HTTP/2's SETTINGS ACK deadline (RFC 9113
+// §6.5.3), armed next to the phase timeouts.
+TEST_F(ConnectionTest, Http2SettingsAckDeadlineIsASessionTimer) {
+  serve_h2c_ = true;
+  ConnectionOptions options;
+  options.first_request_timeout = seconds(100);
+  options.idle_timeout = seconds(100);
+  Open(options);
+  Send(std::string(kH2ClientPreface) + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9));
+  std::string start = Trace(Received());
+  EXPECT_EQ(start.rfind("SETTINGS frame", 0), 0u) << start;
+  Advance(seconds(9));
+  EXPECT_EQ(Trace(Received()).find("GOAWAY"), std::string::npos);
+  Advance(seconds(1));  // h2::ConnectionOptions::settings_timeout, never acknowledged
+  std::string end = Trace(Received());
+  EXPECT_NE(end.find("GOAWAY frame"), std::string::npos) << end;
+  EXPECT_NE(end.find("SETTINGS_TIMEOUT"), std::string::npos) << end;
+  EXPECT_TRUE(peer_closed_);  // write side shut down: lingering
+}
+
+TEST_F(ConnectionTest, Http2IdleTimeoutSendsGoAway) {
+  serve_h2c_ = true;
+  ConnectionOptions options;
+  options.first_request_timeout = seconds(5);
+  Open(options);
+  // Preface, SETTINGS and an ACK of the server's SETTINGS: no protocol timer is left.
+  Send(std::string(kH2ClientPreface) + std::string("\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9) +
+       std::string("\x00\x00\x00\x04\x01\x00\x00\x00\x00", 9));
+  (void)Received();
+  Advance(seconds(4));
+  EXPECT_FALSE(peer_closed_);
+  EXPECT_EQ(Trace(Received()).find("GOAWAY"), std::string::npos);
+  Advance(seconds(1));  // no stream was ever opened: first_request_timeout
+  std::string end = Trace(Received());
+  EXPECT_NE(end.find("GOAWAY frame"), std::string::npos) << end;
+  EXPECT_NE(end.find("NO_ERROR"), std::string::npos) << end;
+  EXPECT_TRUE(peer_closed_);
+}
+
+TEST_F(ConnectionTest, GracefulShutdownClosesAnIdleKeepAliveConnection) {
+  Open();
+  Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(Received().find("hello"), std::string::npos);
+  connection_->StartGracefulShutdown();
+  Turn();
+  EXPECT_EQ(Received(), "");
+  EXPECT_TRUE(peer_closed_);
+}
+
+TEST_F(ConnectionTest, GracefulShutdownFinishesTheResponseInFlight) {
+  Open();
+  Send("GET /held HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(held_.valid());
+  connection_->StartGracefulShutdown();
+  Turn();
+  EXPECT_EQ(Received(), "");
+  EXPECT_FALSE(peer_closed_);
+  held_.Respond(200, "late");
+  Turn();
+  std::string out = Received();
+  EXPECT_NE(out.find("connection: close\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\r\n\r\nlate"), std::string::npos) << out;
+  EXPECT_TRUE(peer_closed_);
+}
+
+TEST_F(ConnectionTest, GracefulShutdownClosesAConnectionStillSniffing) {
+  Open();
+  Send("PRI * HTTP");  // could still be the HTTP/2 preface
+  EXPECT_FALSE(closed_);
+  connection_->StartGracefulShutdown();
   EXPECT_TRUE(closed_);
 }
 

@@ -153,4 +153,11 @@ size_t StripConnectionSpecificHeaders(Headers& headers, bool keep_te_trailers) {
   });
 }
 
+bool IsForbiddenTrailer(std::string_view name) {
+  return IsConnectionSpecificHeader(name) || name == "content-length" || name == "host" ||
+         name == "content-type" || name == "content-encoding" || name == "content-range" ||
+         name == "trailer" || name == "authorization" || name == "set-cookie" ||
+         name == "cache-control" || name == "expect" || name == "range";
+}
+
 }  // namespace h2engine::server

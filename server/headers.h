@@ -99,6 +99,11 @@ void ForEachListElement(std::string_view value, const std::function<void(std::st
 // proxy-connection, transfer-encoding, upgrade, te (RFC 9113 §8.2.2, RFC 9110 §7.6.1).
 bool IsConnectionSpecificHeader(std::string_view name);
 
+// IsForbiddenTrailer: `name` (lowercase) must not be sent in a trailer section (RFC 9110
+// §6.5.1: framing, routing, request modifiers, authentication, response control). Both
+// protocols drop such fields from response trailers.
+bool IsForbiddenTrailer(std::string_view name);
+
 // StripConnectionSpecificHeaders removes the connection-specific fields an HTTP/2 message must
 // not carry (RFC 9113 §8.2.2): those IsConnectionSpecificHeader() names, every field the
 // Connection field nominates, and `te` unless `keep_te_trailers` is set and its value is

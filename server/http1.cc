@@ -58,15 +58,6 @@ void SplitPathQuery(std::string_view s, RequestHead* head) {
   head->query = q == std::string_view::npos ? "" : std::string(s.substr(q + 1));
 }
 
-// Fields that must not appear in a trailer section (RFC 9110 §6.5.1: framing, routing,
-// request modifiers, authentication, response control). Dropped when sending trailers.
-bool IsForbiddenTrailer(std::string_view name) {
-  return IsConnectionSpecificHeader(name) || name == "content-length" || name == "host" ||
-         name == "content-type" || name == "content-encoding" || name == "content-range" ||
-         name == "trailer" || name == "authorization" || name == "set-cookie" ||
-         name == "cache-control" || name == "expect" || name == "range";
-}
-
 bool IsValidFieldForWire(const HeaderField& f) {
   return IsToken(f.name) && IsValidFieldValue(f.value);
 }

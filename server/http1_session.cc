@@ -1,7 +1,9 @@
 #include "server/http1_session.h"
 
+#include <algorithm>
 #include <ctime>
 #include <utility>
+#include <vector>
 
 #include "base/check.h"
 #include "server/http_date.h"
@@ -10,6 +12,8 @@ namespace h2engine::server {
 
 const char* SessionPhaseName(SessionPhase phase) {
   switch (phase) {
+    case SessionPhase::kHandshake:
+      return "kHandshake";
     case SessionPhase::kFirstRequest:
       return "kFirstRequest";
     case SessionPhase::kIdle:
@@ -40,6 +44,7 @@ Http1Session::~Http1Session() { OnConnectionClosed(); }
 // ---- Input ----
 
 size_t Http1Session::ProcessInput(std::span<const uint8_t> input) {
+  if (upgraded_ != nullptr) return upgraded_->ProcessInput(input);
   if (done_) return input.size();  // closing: nothing more is read as HTTP
   size_t pos = 0;
   while (pos < input.size() && !done_) {
@@ -62,6 +67,11 @@ size_t Http1Session::ProcessInput(std::span<const uint8_t> input) {
       HandleParseError();
       break;
     }
+    if (upgrade_head_ && request_complete_) {
+      if (TryUpgrade()) return pos;  // the rest of the input is HTTP/2
+      pending_head_ = std::move(upgrade_head_);
+      upgrade_head_.reset();
+    }
     if (pending_head_) StartExchange();
     if (n == 0) break;
   }
@@ -70,6 +80,33 @@ size_t Http1Session::ProcessInput(std::span<const uint8_t> input) {
 }
 
 void Http1Session::OnRequestHead(RequestHead head) { pending_head_ = std::move(head); }
+
+void Http1Session::OnH2cUpgrade(RequestHead head, std::string http2_settings) {
+  bool bodiless = head.framing == BodyFraming::kNone ||
+                  (head.framing == BodyFraming::kContentLength && head.content_length == 0);
+  if (!options_.h2c_upgrade || !bodiless || shutting_down_) {
+    pending_head_ = std::move(head);  // served as HTTP/1.1 (RFC 9110 §7.8)
+    return;
+  }
+  upgrade_head_ = std::move(head);
+  upgrade_settings_ = std::move(http2_settings);
+}
+
+bool Http1Session::TryUpgrade() {
+  std::unique_ptr<Session> h2 = options_.h2c_upgrade(host_, *upgrade_head_, upgrade_settings_);
+  if (h2 == nullptr) return false;
+  upgrade_head_.reset();
+  upgrade_settings_.clear();
+  ++requests_started_;
+  // RFC 7540 §3.2: the 101, then the server's connection preface (the HTTP/2 session's
+  // SETTINGS, already queued) and the response on stream 1.
+  Http1ResponseWriter::WriteSwitchingToH2c(output_);
+  upgraded_ = std::move(h2);
+  if (input_closed_) upgraded_->OnInputClosed();
+  if (shutting_down_) upgraded_->StartGracefulShutdown();
+  host_->SessionChanged();
+  return true;
+}
 
 void Http1Session::OnBody(std::string_view data) {
   if (exchange_ != nullptr) exchange_->DeliverBody(data);
@@ -100,7 +137,7 @@ void Http1Session::StartExchange() {
   request.query = std::move(head.query);
   request.authority = std::move(head.authority);
   request.scheme = info_.scheme;
-  request.protocol = head.version_minor == 1 ? "HTTP/1.1" : "HTTP/1.0";
+  request.protocol = head.version_minor == 1 ? "http/1.1" : "http/1.0";
   request.peer = info_.peer;
   request.headers = std::move(head.headers);
 
@@ -126,6 +163,10 @@ void Http1Session::HandleParseError() {
 
 void Http1Session::OnInputClosed() {
   input_closed_ = true;
+  if (upgraded_ != nullptr) {
+    upgraded_->OnInputClosed();
+    return;
+  }
   if (done_) return;
   if (exchange_ == nullptr || !request_complete_) {
     // Nothing in progress, a partial head, or a body that will never complete: the client
@@ -143,6 +184,7 @@ bool Http1Session::OutputFullBetweenRequests() const {
 }
 
 bool Http1Session::wants_input() const {
+  if (upgraded_ != nullptr) return upgraded_->wants_input();
   if (done_ || parser_.has_error() || parser_.message_done()) return false;
   if (OutputFullBetweenRequests()) return false;
   if (exchange_ != nullptr && parser_.in_body()) {
@@ -154,11 +196,16 @@ bool Http1Session::wants_input() const {
 // ---- State machine ----
 
 void Http1Session::Advance() {
+  if (upgraded_ != nullptr) {
+    upgraded_->Advance();
+    return;
+  }
   if (done_) return;
   if (exchange_ != nullptr && response_started_ && !response_done_) PullBody();
   if (done_) return;
   if (exchange_ != nullptr && response_done_) {
-    bool keep_alive = writer_.keep_alive() && !response_broken_ && !input_closed_;
+    bool keep_alive =
+        writer_.keep_alive() && !response_broken_ && !input_closed_ && !shutting_down_;
     // The client may still be waiting to send a body we never asked for.
     if (!request_complete_ && expect_continue_ && !continue_sent_) keep_alive = false;
     FinishExchange(/*completed=*/true);
@@ -261,10 +308,26 @@ void Http1Session::OnResponse(Response response) {
   }
   int status = response.status;
   if (status < 200 || status > 999) status = 500;
+  // Fields the application's `connection` field nominates are hop-by-hop (RFC 9110 §7.6.1);
+  // the writer replaces `connection` with its own, so they go too (as over HTTP/2).
+  std::vector<std::string> nominated;
+  for (std::string_view value : response.headers.GetAll("connection")) {
+    ForEachListElement(value, [&](std::string_view token) {
+      std::string name = AsciiLower(token);
+      if (name != "close" && name != "keep-alive" && !IsConnectionSpecificHeader(name)) {
+        nominated.push_back(std::move(name));
+      }
+    });
+  }
+  for (const std::string& name : nominated) response.headers.Remove(name);
   if (expect_continue_ && !continue_sent_ && !request_complete_) {
     // A final answer without reading the body: the client may or may not send it now, so the
     // connection cannot carry another request (RFC 9110 §10.1.1).
     response.headers.Set("connection", "close");
+  }
+  if (shutting_down_) response.headers.Set("connection", "close");
+  if (!options_.alt_svc.empty() && !response.headers.Has("alt-svc")) {
+    response.headers.Add("alt-svc", options_.alt_svc);
   }
   if (options_.add_date_header && !response.headers.Has("date")) AddDateHeader(response.headers);
   writer_.Begin(request_info_, status, response.headers, response.BodyLength(),
@@ -318,12 +381,60 @@ void Http1Session::OnAbort() {
 
 // ---- Output, timeouts, teardown ----
 
+size_t Http1Session::GatherOutput(std::span<std::span<const uint8_t>> out) const {
+  size_t count = output_.Gather(out);
+  if (upgraded_ != nullptr && count < out.size()) {
+    count += upgraded_->GatherOutput(out.subspan(count));
+  }
+  return count;
+}
+
+size_t Http1Session::pending_output() const {
+  return output_.size() + (upgraded_ != nullptr ? upgraded_->pending_output() : 0);
+}
+
 void Http1Session::ConsumeOutput(size_t n) {
-  output_.Consume(n);
+  size_t own = std::min(n, output_.size());
+  output_.Consume(own);
+  if (upgraded_ != nullptr) {
+    upgraded_->ConsumeOutput(n - own);
+    return;
+  }
   Advance();
 }
 
+bool Http1Session::done() const { return upgraded_ != nullptr ? upgraded_->done() : done_; }
+
+uint64_t Http1Session::requests_started() const {
+  return requests_started_ + (upgraded_ != nullptr ? upgraded_->requests_started() : 0);
+}
+
+std::optional<TimePoint> Http1Session::NextDeadline() const {
+  return upgraded_ != nullptr ? upgraded_->NextDeadline() : std::nullopt;
+}
+
+void Http1Session::OnDeadline() {
+  if (upgraded_ != nullptr) upgraded_->OnDeadline();
+}
+
+void Http1Session::StartGracefulShutdown() {
+  if (upgraded_ != nullptr) {
+    upgraded_->StartGracefulShutdown();
+    return;
+  }
+  if (shutting_down_ || done_) return;
+  shutting_down_ = true;
+  if (exchange_ == nullptr && !response_started_ && parser_.idle() && !pending_head_ &&
+      !upgrade_head_) {
+    done_ = true;  // idle: close now
+    return;
+  }
+  // A response in flight: Advance closes after it (OnResponse adds `connection: close` if it
+  // has not started yet). A partly received head is answered, then the connection closes.
+}
+
 SessionPhase Http1Session::phase() const {
+  if (upgraded_ != nullptr) return upgraded_->phase();
   if (done_) return SessionPhase::kClosing;
   if (exchange_ == nullptr && !response_started_) {
     if (parser_.idle())
@@ -342,6 +453,10 @@ SessionPhase Http1Session::phase() const {
 }
 
 void Http1Session::OnTimeout(SessionPhase phase) {
+  if (upgraded_ != nullptr) {
+    upgraded_->OnTimeout(phase);
+    return;
+  }
   if (done_) return;
   switch (phase) {
     case SessionPhase::kFirstRequest:
@@ -364,6 +479,7 @@ void Http1Session::OnTimeout(SessionPhase phase) {
 }
 
 void Http1Session::OnConnectionClosed() {
+  if (upgraded_ != nullptr) upgraded_->OnConnectionClosed();
   FinishExchange(false);
   done_ = true;
 }

@@ -25,15 +25,26 @@
 // `connection: close` when no response has started, then the connection closes. Timeouts
 // (from the connection) answer 408 when a request was partly received.
 //
-// h2c: `Upgrade: h2c` requests are served as plain HTTP/1.1 for now (a server may ignore
-// Upgrade, RFC 9110 §7.8); the HTTP/2 hand-over plugs in at OnH2cUpgrade.
+// h2c (RFC 7540 §3.2): with Http1SessionOptions::h2c_upgrade set, an `Upgrade: h2c` request
+// without a body (no Content-Length, or 0, and not chunked) is answered `101 Switching
+// Protocols`, and the session becomes a shell around the HTTP/2 session the callback made
+// (stream 1 carries the upgraded request, half-closed remote; the client's preface follows the
+// 101 and may arrive in the same read: the bytes after the request go to HTTP/2). Requests
+// with a body are served as HTTP/1.1, ignoring Upgrade (RFC 9110 §7.8 allows that): switching
+// would mean buffering the whole body first. Without the option, Upgrade is ignored.
+//
+// Graceful shutdown: an idle connection is done at once; otherwise the response in flight
+// goes out with `connection: close` (or the connection closes after it) and nothing more is
+// read.
 
 #ifndef H2ENGINE_SERVER_HTTP1_SESSION_H_
 #define H2ENGINE_SERVER_HTTP1_SESSION_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "server/http1.h"
 #include "server/output_queue.h"
@@ -48,6 +59,15 @@ struct Http1SessionOptions {
   size_t output_high_water = 256 * 1024;    // pull streamed bodies only below this
   size_t response_chunk_bytes = 64 * 1024;  // at most this much per BodySource::Read
   bool add_date_header = true;
+  // alt_svc: when not empty, an `alt-svc` field with this value is added to every response
+  // that has none (the server sets `h2=":PORT"` on HTTP/1.1 over TLS, RFC 7838).
+  std::string alt_svc{};
+  // h2c_upgrade: makes the HTTP/2 session for an h2c upgrade (see the header comment), from
+  // the request head and the decoded HTTP2-Settings payload; nullptr declines (the request is
+  // then served as HTTP/1.1). Unset: Upgrade is ignored.
+  std::function<std::unique_ptr<Session>(SessionHost* host, const RequestHead& head,
+                                         std::string_view http2_settings)>
+      h2c_upgrade{};
 };
 
 // ConnectionInfo: what a session knows about its transport.
@@ -67,21 +87,25 @@ class Http1Session : public Session, private Http1Visitor, private ExchangeSink 
   size_t ProcessInput(std::span<const uint8_t> input) override;
   void OnInputClosed() override;
   bool wants_input() const override;
-  size_t GatherOutput(std::span<std::span<const uint8_t>> out) const override {
-    return output_.Gather(out);
-  }
-  size_t pending_output() const override { return output_.size(); }
+  size_t GatherOutput(std::span<std::span<const uint8_t>> out) const override;
+  size_t pending_output() const override;
   void ConsumeOutput(size_t n) override;
-  bool done() const override { return done_; }
+  bool done() const override;
   SessionPhase phase() const override;
   void OnTimeout(SessionPhase phase) override;
   void OnConnectionClosed() override;
+  std::optional<TimePoint> NextDeadline() const override;
+  void OnDeadline() override;
+  void StartGracefulShutdown() override;
 
-  uint64_t requests_started() const override { return requests_started_; }
+  uint64_t requests_started() const override;
+  // upgraded: the connection switched to HTTP/2 (h2c upgrade).
+  bool upgraded() const { return upgraded_ != nullptr; }
 
  private:
   // Http1Visitor.
   void OnRequestHead(RequestHead head) override;
+  void OnH2cUpgrade(RequestHead head, std::string http2_settings) override;
   void OnBody(std::string_view data) override;
   void OnMessageComplete(Headers trailers) override;
   void OnError(Http1Error error) override;
@@ -94,6 +118,8 @@ class Http1Session : public Session, private Http1Visitor, private ExchangeSink 
   void OnAbort() override;
 
   void StartExchange();
+  // TryUpgrade switches to HTTP/2 for the pending upgrade request; false: serve it as HTTP/1.1.
+  bool TryUpgrade();
   bool OutputFullBetweenRequests() const;
   void HandleParseError();
   void PullBody();
@@ -132,7 +158,13 @@ class Http1Session : public Session, private Http1Visitor, private ExchangeSink 
   bool source_resumed_ = false;  // resume arrived during the last Read
   Headers trailers_;
 
+  // h2c upgrade: the request waiting for its (empty) body to end, then the HTTP/2 session.
+  std::optional<RequestHead> upgrade_head_;
+  std::string upgrade_settings_;
+  std::unique_ptr<Session> upgraded_;
+
   uint64_t requests_started_ = 0;
+  bool shutting_down_ = false;
   bool input_closed_ = false;
   bool done_ = false;
   std::time_t date_second_ = 0;

@@ -476,8 +476,13 @@ TEST_F(ServerTest, HalfClosedClientStillGetsItsAnswer) {
   EXPECT_TRUE(c.WaitClosed(milliseconds(1000)));
 }
 
-TEST_F(ServerTest, TlsAndPriorKnowledgeAreClosedUntilWired) {
-  Start();
+// Without a TLS context a ClientHello is closed at once; with enable_h2c off, so is the
+// HTTP/2 preface (both well before the 200 ms first-request timeout would).
+TEST_F(ServerTest, TlsWithoutContextAndDisabledH2cAreClosed) {
+  ServerOptions options = ShortTimeouts();
+  options.connection.first_request_timeout = milliseconds(5000);
+  options.enable_h2c = false;
+  Start(options);
   Client tls(port_);
   tls.Send(std::string("\x16\x03\x01\x00\x05hello", 10));
   EXPECT_TRUE(tls.WaitClosed(milliseconds(1000)));

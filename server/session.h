@@ -1,7 +1,6 @@
-// Session: a protocol endpoint over one byte stream, as the connection sees it. HTTP/1.1
-// (Http1Session) implements it now; an HTTP/2 session over h2::Connection and a TLS layer that
-// wraps another Session (ciphertext in and out, plaintext to the inner session) implement it
-// later, without changing the connection.
+// Session: a protocol endpoint over one byte stream, as the connection sees it. Implemented by
+// Http1Session (HTTP/1.1), Http2Session (HTTP/2 over h2::Connection) and TlsTransport (TLS:
+// ciphertext in and out, plaintext to an inner Http1Session or Http2Session chosen by ALPN).
 //
 // The connection owns the socket, the input buffer, timers and back pressure; the session owns
 // protocol state and output. The contract:
@@ -16,7 +15,12 @@
 //   - done(): nothing more will happen; the connection closes once the output is written;
 //   - phase() tells the connection which timeout applies; OnTimeout(phase) lets the protocol
 //     answer (408) before the connection closes;
-//   - OnConnectionClosed(): the socket is gone; abandon every exchange.
+//   - OnConnectionClosed(): the socket is gone; abandon every exchange;
+//   - NextDeadline()/OnDeadline(): a protocol's own timer (HTTP/2's SETTINGS ACK deadline and
+//     graceful-shutdown step), armed by the connection next to its phase timeouts;
+//   - StartGracefulShutdown(): finish what is in flight, accept nothing new, then be done()
+//     (HTTP/1.1: the current response goes out with `connection: close`; HTTP/2: the two-step
+//     GOAWAY of RFC 9113 §6.8).
 // All calls are made on the loop thread.
 
 #ifndef H2ENGINE_SERVER_SESSION_H_
@@ -24,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "server/event_loop.h"
@@ -31,6 +36,7 @@
 namespace h2engine::server {
 
 enum class SessionPhase : uint8_t {
+  kHandshake,     // TLS handshake in progress (handshake_timeout from accept)
   kFirstRequest,  // nothing received yet on this connection
   kIdle,          // between requests (keep-alive), nothing of the next one received
   kReadingHead,   // part of a request head received
@@ -68,6 +74,12 @@ class Session {
   virtual uint64_t requests_started() const = 0;
   virtual void OnTimeout(SessionPhase phase) = 0;
   virtual void OnConnectionClosed() = 0;
+
+  // NextDeadline: when OnDeadline() must be called next, if ever (a protocol timer).
+  virtual std::optional<TimePoint> NextDeadline() const { return std::nullopt; }
+  virtual void OnDeadline() {}
+  // StartGracefulShutdown: see the header comment. Idempotent.
+  virtual void StartGracefulShutdown() {}
 };
 
 }  // namespace h2engine::server
