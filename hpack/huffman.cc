@@ -245,30 +245,30 @@ size_t HuffmanEncodedLength(std::string_view s) {
   return (b0 + b1 + b2 + b3 + 7) / 8;
 }
 
-void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink& out) {
-  H2_DCHECK_EQ(encoded_length, HuffmanEncodedLength(s));
+namespace {
+
+// EncodeTo writes the code of [p, end) at `o`, padded to a whole byte, if it takes at most
+// o_limit - o bytes, and returns the end of the code; else it returns nullptr. It stores 8 bytes
+// at a time at positions <= o_limit only, so it writes inside [o, o_limit + 8).
+uint8_t* EncodeTo(const uint8_t* p, const uint8_t* const end, uint8_t* o,
+                  const uint8_t* const o_limit) {
   // Each step stores 8 bytes at `o`, of which only the complete ones count; the others are
   // overwritten by the next step or lie in the 8 bytes of slack.
-  uint8_t* const start = out.Reserve(encoded_length + 8);
-  // A step stores at o <= o_limit only, so even a wrong `encoded_length` (a caller's bug) cannot
-  // make it write outside what was reserved.
-  const uint8_t* const o_limit = start + encoded_length;
-  uint8_t* o = start;
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const uint8_t* const end = p + s.size();
   // The first `n` bits of `acc` (n <= 7 between steps) are pending output; the rest are zero.
   uint64_t acc = 0;
   unsigned n = 0;
 
-  auto emit = [&](uint64_t left_justified_code, unsigned length) {
+  // Emits one code (at most 56 bits); false if the output would pass o_limit.
+  auto emit = [&](uint64_t left_justified_code, unsigned length) __attribute__((always_inline)) {
+    if (H2_PREDICT_FALSE(o > o_limit)) return false;
     // n + length <= 7 + 56 < 64, so the shift below is by less than 64.
     acc |= left_justified_code >> n;
     n += length;
-    H2_CHECK(o <= o_limit);
     Store64BE(o, acc);
     o += n >> 3;
     acc <<= n & 56;
     n &= 7;
+    return true;
   };
 
   // Codes of two symbols are joined off the accumulator's dependency chain, and two such pairs
@@ -284,20 +284,45 @@ void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink
     join(p, &c12, &l12);
     join(p + 2, &c34, &l34);
     if (H2_PREDICT_TRUE(l12 + l34 <= 56)) {
-      emit(c12 | (c34 >> l12), l12 + l34);
+      if (!emit(c12 | (c34 >> l12), l12 + l34)) return nullptr;
     } else {
       // Emit the four symbols one by one (each at most 30 bits).
-      for (int i = 0; i < 4; ++i) emit(kLeftJustifiedCodes[p[i]], kHuffmanCodeLengths[p[i]]);
+      for (int i = 0; i < 4; ++i) {
+        if (!emit(kLeftJustifiedCodes[p[i]], kHuffmanCodeLengths[p[i]])) return nullptr;
+      }
     }
   }
-  for (; p != end; ++p) emit(kLeftJustifiedCodes[*p], kHuffmanCodeLengths[*p]);
+  for (; p != end; ++p) {
+    if (!emit(kLeftJustifiedCodes[*p], kHuffmanCodeLengths[*p])) return nullptr;
+  }
   if (n != 0) {
     // Pad with the most significant bits of EOS: 1-bits.
-    H2_CHECK(o < o_limit);
+    if (o >= o_limit) return nullptr;
     *o++ = static_cast<uint8_t>((acc >> 56) | (0xffu >> n));
   }
+  return o <= o_limit ? o : nullptr;
+}
+
+}  // namespace
+
+void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink& out) {
+  H2_DCHECK_EQ(encoded_length, HuffmanEncodedLength(s));
+  uint8_t* const start = out.Reserve(encoded_length + kHuffmanEncodeSlack);
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  // A wrong `encoded_length` (a caller's bug) stops the encoder before it writes outside what
+  // was reserved.
+  const uint8_t* const o = EncodeTo(p, p + s.size(), start, start + encoded_length);
+  H2_CHECK(o != nullptr);
   H2_DCHECK_EQ(static_cast<size_t>(o - start), encoded_length);
   out.Commit(encoded_length);
+}
+
+bool HuffmanEncodeTo(std::string_view s, size_t max_length, uint8_t* out, size_t* out_length) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const uint8_t* const o = EncodeTo(p, p + s.size(), out, out + max_length);
+  if (o == nullptr) return false;
+  *out_length = static_cast<size_t>(o - out);
+  return true;
 }
 
 bool HuffmanDecodeTo(std::span<const uint8_t> in, std::span<uint8_t> out, size_t* out_length) {
