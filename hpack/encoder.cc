@@ -71,7 +71,7 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
   if (H2_PREDICT_FALSE(sensitive)) {
     uint32_t name_index = match.name_index;
     if (name_index == 0 && table_.num_entries() > 0) {
-      name_index = table_.Lookup(name, value, EncoderTable::Hash(name, value)).name_index;
+      name_index = table_.Lookup(EncoderTable::KeyOf(name, value, 0)).name_index;
     }
     WriteLiteral(kNeverIndexedPattern, 4, name_index, name, value, out);
     return;
@@ -89,8 +89,8 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
     return;
   }
 
-  const EncoderTable::Hashes hashes = EncoderTable::Hash(name, value);
-  const EncoderTable::Match dynamic = table_.Lookup(name, value, hashes, match.name_index == 0);
+  const EncoderTable::Key key = EncoderTable::KeyOf(name, value, match.name_index);
+  const EncoderTable::Match dynamic = table_.Lookup(key);
   if (dynamic.exact_index != 0) {
     AppendVarint(kIndexedPattern, 7, dynamic.exact_index, out);
     return;
@@ -99,7 +99,7 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
   // An entry above 3/4 of the table would evict most of what is there for one field.
   if (EntrySize(name.size(), value.size()) <= size_t{table_.capacity()} / 4 * 3) {
     WriteLiteral(kIncrementalIndexingPattern, 6, name_index, name, value, out);
-    table_.Insert(name, value, hashes);
+    table_.Insert(key);
   } else {
     WriteLiteral(kWithoutIndexingPattern, 4, name_index, name, value, out);
   }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "hpack/equal_bytes.h"
+#include "hpack/static_table.h"
+
 namespace h2engine::hpack {
 
 namespace {
@@ -70,10 +73,21 @@ size_t PowerOfTwoAtLeast(size_t n) {
 
 }  // namespace
 
-EncoderTable::Hashes EncoderTable::Hash(std::string_view name, std::string_view value) {
+EncoderTable::Key EncoderTable::KeyOf(std::string_view name, std::string_view value,
+                                     uint32_t static_name_index) {
+  H2_DCHECK_EQ(static_name_index, StaticNameIndex(name));
+  if (static_name_index != 0) {
+    // The name is known by its index: no need to read it.
+    const uint64_t seed = Mix((static_name_index + 1) * kMul);
+    return {name, value, static_name_index, 0, static_cast<uint32_t>(HashBytes(value, seed))};
+  }
   const uint64_t name_hash = HashBytes(name, 0x243f6a8885a308d3ull);
-  const uint64_t field_hash = HashBytes(value, name_hash);
-  return {static_cast<uint32_t>(name_hash), static_cast<uint32_t>(field_hash)};
+  return {name, value, 0, static_cast<uint32_t>(name_hash),
+          static_cast<uint32_t>(HashBytes(value, name_hash))};
+}
+
+EncoderTable::Key EncoderTable::KeyOf(std::string_view name, std::string_view value) {
+  return KeyOf(name, value, StaticNameIndex(name));
 }
 
 void EncoderTable::Index::Resize(size_t slots) {
@@ -83,22 +97,10 @@ void EncoderTable::Index::Resize(size_t slots) {
 }
 
 template <typename Fn>
-uint64_t EncoderTable::Index::Find(uint32_t hash, Fn&& matches) const {
-  for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
-    const IndexSlot& slot = slots_[i];
-    if (slot.id == kEmpty) return kEmpty;
-    if (slot.hash == hash && matches(slot.id)) return slot.id;
-  }
-}
-
-void EncoderTable::Index::Set(uint32_t hash, uint64_t id, uint64_t old_id) {
+EncoderTable::IndexSlot* EncoderTable::Index::FindSlot(uint32_t hash, Fn&& same) const {
   for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
     IndexSlot& slot = slots_[i];
-    if (slot.id == kEmpty || slot.id == old_id) {
-      slot.id = id;
-      slot.hash = hash;
-      return;
-    }
+    if (slot.id == kEmpty || (slot.hash == hash && same(slot.id))) return &slot;
   }
 }
 
@@ -125,49 +127,58 @@ EncoderTable::EncoderTable(uint32_t capacity) : table_(capacity) {
   EnsureIndexCapacity(capacity / kEntryOverhead);
 }
 
-EncoderTable::Match EncoderTable::Lookup(std::string_view name, std::string_view value,
-                                         Hashes hashes, bool want_name) const {
+bool EncoderTable::SameField(uint64_t id, const Key& key) const {
+  if (InfoOf(id).static_name_index != key.static_name_index) return false;
+  const DecoderTable::EntryView e = EntryOf(id);
+  return (key.static_name_index != 0 || EqualBytes(e.name, key.name)) &&
+         EqualBytes(e.value, key.value);
+}
+
+bool EncoderTable::SameName(uint64_t id, std::string_view name) const {
+  return EqualBytes(EntryOf(id).name, name);
+}
+
+EncoderTable::Match EncoderTable::Lookup(const Key& key, bool want_name) const {
   Match match;
   if (table_.num_entries() == 0) return match;
-  const uint64_t exact = field_index_.Find(hashes.field, [&](uint64_t id) {
-    const DecoderTable::EntryView e = EntryOf(id);
-    return e.name == name && e.value == value;
-  });
+  const uint64_t exact =
+      field_index_.FindSlot(key.field_hash, [&](uint64_t id) { return SameField(id, key); })->id;
   if (exact != kEmpty) {
     match.exact_index = match.name_index = IndexOf(exact);
     return match;
   }
-  if (want_name) {
+  if (want_name && key.static_name_index == 0) {
     const uint64_t named =
-        name_index_.Find(hashes.name, [&](uint64_t id) { return EntryOf(id).name == name; });
+        name_index_.FindSlot(key.name_hash, [&](uint64_t id) { return SameName(id, key.name); })
+            ->id;
     if (named != kEmpty) match.name_index = IndexOf(named);
   }
   return match;
 }
 
-bool EncoderTable::Insert(std::string_view name, std::string_view value, Hashes hashes) {
-  const size_t entry_size = EntrySize(name.size(), value.size());
+bool EncoderTable::Insert(const Key& key) {
+  const size_t entry_size = EntrySize(key.name.size(), key.value.size());
   if (entry_size > table_.capacity()) {
     while (table_.num_entries() > 0) EvictOldest();
     return false;
   }
   while (table_.size() + entry_size > table_.capacity()) EvictOldest();
 
-  // Keys already present (an equal older entry, or an older entry of the same name) move to
-  // the new entry; find them before inserting, while the table's views are valid.
-  const uint64_t old_field = field_index_.Find(hashes.field, [&](uint64_t id) {
-    const DecoderTable::EntryView e = EntryOf(id);
-    return e.name == name && e.value == value;
-  });
-  const uint64_t old_name =
-      name_index_.Find(hashes.name, [&](uint64_t id) { return EntryOf(id).name == name; });
-
-  const bool added = table_.Insert(name, value);
+  // Point the keys at the new entry: an equal older entry or an older entry of the same name
+  // gives up its slot, else the key takes the free slot ending its probe run. Compared while
+  // the table's views are valid, i.e. before the insertion may move the arena.
+  const uint64_t id = table_.insert_count();
+  *field_index_.FindSlot(key.field_hash, [&](uint64_t other) { return SameField(other, key); }) =
+      {id, key.field_hash};
+  if (key.static_name_index == 0) {
+    *name_index_.FindSlot(key.name_hash,
+                          [&](uint64_t other) { return SameName(other, key.name); }) = {
+        id, key.name_hash};
+  }
+  info_[id & info_mask_] = {key.field_hash, key.name_hash, key.static_name_index};
+  const bool added = table_.Insert(key.name, key.value);
   H2_DCHECK(added);
-  const uint64_t id = table_.insert_count() - 1;
-  hashes_[id & hashes_mask_] = hashes;
-  field_index_.Set(hashes.field, id, old_field);
-  name_index_.Set(hashes.name, id, old_name);
+  H2_DCHECK_EQ(table_.insert_count(), id + 1);
   return added;
 }
 
@@ -179,37 +190,36 @@ void EncoderTable::SetCapacity(uint32_t capacity) {
 
 void EncoderTable::EvictOldest() {
   const uint64_t id = table_.insert_count() - table_.num_entries();
-  const Hashes& h = hashes_[id & hashes_mask_];
-  field_index_.Erase(h.field, id);
-  name_index_.Erase(h.name, id);
+  const EntryInfo& info = InfoOf(id);
+  field_index_.Erase(info.field_hash, id);
+  if (info.static_name_index == 0) name_index_.Erase(info.name_hash, id);
   table_.EvictOldest();
 }
 
 void EncoderTable::EnsureIndexCapacity(size_t max_entries) {
   const size_t entries = PowerOfTwoAtLeast(std::max(kMinEntries, max_entries));
-  if (hashes_ && hashes_mask_ + 1 >= entries) return;
-  // Capacity grew: rebuild the hash ring and both indexes at the new size.
-  std::unique_ptr<Hashes[]> hashes(new Hashes[entries]);
+  if (info_ && info_mask_ + 1 >= entries) return;
+  // Capacity grew: rebuild the info ring and both indexes at the new size.
+  std::unique_ptr<EntryInfo[]> info(new EntryInfo[entries]);
   const uint64_t end = table_.insert_count();
   const uint64_t begin = end - table_.num_entries();
-  for (uint64_t id = begin; id < end; ++id) hashes[id & (entries - 1)] = hashes_[id & hashes_mask_];
-  hashes_ = std::move(hashes);
-  hashes_mask_ = entries - 1;
+  for (uint64_t id = begin; id < end; ++id) info[id & (entries - 1)] = InfoOf(id);
+  info_ = std::move(info);
+  info_mask_ = entries - 1;
   field_index_.Resize(entries * 2);
   name_index_.Resize(entries * 2);
   // Newest first: each key keeps only its newest entry.
   for (uint64_t id = end; id-- > begin;) {
-    const Hashes& h = hashes_[id & hashes_mask_];
-    const DecoderTable::EntryView e = EntryOf(id);
-    if (field_index_.Find(h.field, [&](uint64_t other) {
-          const DecoderTable::EntryView o = EntryOf(other);
-          return o.name == e.name && o.value == e.value;
-        }) == kEmpty) {
-      field_index_.Set(h.field, id, kEmpty);
-    }
-    if (name_index_.Find(h.name, [&](uint64_t other) { return EntryOf(other).name == e.name; }) ==
-        kEmpty) {
-      name_index_.Set(h.name, id, kEmpty);
+    const EntryInfo& e = InfoOf(id);
+    const DecoderTable::EntryView view = EntryOf(id);
+    const Key key = {view.name, view.value, e.static_name_index, e.name_hash, e.field_hash};
+    IndexSlot* slot =
+        field_index_.FindSlot(e.field_hash, [&](uint64_t other) { return SameField(other, key); });
+    if (slot->id == kEmpty) *slot = {id, e.field_hash};
+    if (e.static_name_index == 0) {
+      slot = name_index_.FindSlot(e.name_hash,
+                                  [&](uint64_t other) { return SameName(other, view.name); });
+      if (slot->id == kEmpty) *slot = {id, e.name_hash};
     }
   }
 }
