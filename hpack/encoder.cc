@@ -89,6 +89,13 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
     return;
   }
 
+  if (match.name_index != 0) {
+    const uint32_t index = table_.NewestIfEqual(match.name_index, value);
+    if (index != 0) {
+      AppendVarint(kIndexedPattern, 7, index, out);
+      return;
+    }
+  }
   const EncoderTable::Key key = EncoderTable::KeyOf(name, value, match.name_index);
   const EncoderTable::Match dynamic = table_.Lookup(key);
   if (dynamic.exact_index != 0) {

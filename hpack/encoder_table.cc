@@ -124,6 +124,7 @@ void EncoderTable::Index::Erase(uint32_t hash, uint64_t id) {
 }
 
 EncoderTable::EncoderTable(uint32_t capacity) : table_(capacity) {
+  for (uint64_t& id : newest_by_static_name_) id = kEmpty;
   EnsureIndexCapacity(capacity / kEntryOverhead);
 }
 
@@ -176,6 +177,7 @@ bool EncoderTable::Insert(const Key& key) {
         id, key.name_hash};
   }
   info_[id & info_mask_] = {key.field_hash, key.name_hash, key.static_name_index};
+  newest_by_static_name_[key.static_name_index] = id;  // [0] is unused
   const bool added = table_.Insert(key.name, key.value);
   H2_DCHECK(added);
   H2_DCHECK_EQ(table_.insert_count(), id + 1);

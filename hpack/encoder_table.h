@@ -27,6 +27,8 @@
 #include <string_view>
 
 #include "hpack/decoder_table.h"
+#include "hpack/equal_bytes.h"
+#include "hpack/static_table.h"
 
 namespace h2engine::hpack {
 
@@ -66,6 +68,17 @@ class EncoderTable {
 
   // Lookup finds (name, value) and, if `want_name` and the name is not a static one, the name.
   Match Lookup(const Key& key, bool want_name = true) const;
+
+  // NewestIfEqual is a shortcut for a field whose name is in the static table: if the newest
+  // entry with that name (given by its static index, non-zero) has value `value`, it returns
+  // that entry's HPACK index, which is then also what Lookup would find; else 0. No hashing:
+  // a repeated field (a user agent, an accept header) usually equals the newest entry of its
+  // name.
+  uint32_t NewestIfEqual(uint32_t static_name_index, std::string_view value) const {
+    const uint64_t id = newest_by_static_name_[static_name_index];
+    if (!Live(id)) return 0;
+    return EqualBytes(EntryOf(id).value, value) ? IndexOf(id) : 0;
+  }
 
   // Insert adds (name, value) as the newest entry (§4.4 eviction first); false if it was larger
   // than the capacity (the table is then empty).
@@ -117,6 +130,9 @@ class EncoderTable {
     return table_.Get(static_cast<size_t>(table_.insert_count() - 1 - id));
   }
   const EntryInfo& InfoOf(uint64_t id) const { return info_[id & info_mask_]; }
+  bool Live(uint64_t id) const {
+    return id < table_.insert_count() && table_.insert_count() - id <= table_.num_entries();
+  }
 
   DecoderTable table_;
   Index field_index_;
@@ -124,6 +140,9 @@ class EncoderTable {
   // info_[id & info_mask_]: live entry `id`'s EntryInfo.
   std::unique_ptr<EntryInfo[]> info_;
   size_t info_mask_ = 0;
+  // newest_by_static_name_[i]: the insertion number of the newest entry ever inserted whose
+  // name is static index i's (kEmpty if none); live or not.
+  uint64_t newest_by_static_name_[kStaticTableSize + 1];
 };
 
 }  // namespace h2engine::hpack

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "hpack/static_table.h"
 
 namespace h2engine::hpack {
 namespace {
@@ -62,6 +63,17 @@ TEST(EncoderTableTest, StaticNamesAreMatchedByIndexAndOnlyExactly) {
   EXPECT_EQ(Find(t, "date", "x").exact_index, 63u);
   EXPECT_EQ(Find(t, "data", "x").exact_index, 62u);
   EXPECT_EQ(Find(t, "dat", "x").exact_index, 0u);
+  // The newest "etag" entry is "etag: 1" (65); "date: x" (63) is the newest "date".
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "1"), 65u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("date"), "x"), 63u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("date"), "y"), 0u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("age"), ""), 0u);
+  ASSERT_TRUE(Add(t, "etag", "2"));
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "1"), 0u);  // only the newest is tried
+  EXPECT_EQ(Find(t, "etag", "1").exact_index, 66u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "2"), 62u);
+  t.SetCapacity(0);  // evicts everything
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "2"), 0u);
 }
 
 TEST(EncoderTableTest, EvictedEntriesAreForgotten) {
@@ -119,6 +131,15 @@ TEST(EncoderTableTest, MatchesBruteForceUnderRandomOperations) {
       const EncoderTable::Match m = Find(t, qn, qv);
       ASSERT_EQ(m.exact_index, exact) << "step " << step << " " << qn << "=" << qv;
       const bool static_name = qn.find("name") != 0;
+      if (static_name) {
+        // The shortcut finds the exact match when it is the newest entry of its name.
+        uint32_t newest = 0;
+        for (size_t i = 0; i < model.size() && newest == 0; ++i) {
+          if (model[i].first == qn) newest = model[i].second == qv ? 62 + i : UINT32_MAX;
+        }
+        ASSERT_EQ(t.NewestIfEqual(StaticNameIndex(qn), qv), newest == UINT32_MAX ? 0 : newest)
+            << "step " << step << " " << qn << "=" << qv;
+      }
       ASSERT_EQ(m.name_index, exact != 0 || static_name ? exact : named)
           << "step " << step << " " << qn;
     }
