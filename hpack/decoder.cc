@@ -261,16 +261,21 @@ bool Decoder::FinishString(std::span<const uint8_t> encoded, bool in_fragment, S
     s.view_in_fragment = in_fragment;
     return true;
   }
-  s.buffer.clear();
-  if (H2_PREDICT_FALSE(!HuffmanDecode(encoded, max_string_length_, &s.buffer))) {
+  // Decoded straight into the buffer, which only ever grows (resize zero-fills only the growth)
+  // and has the decoder's slack after the limit.
+  const size_t limit = std::min(max_string_length_, HuffmanMaxDecodedLength(encoded.size()));
+  if (s.buffer.size() < limit + kHuffmanDecodeSlack) s.buffer.resize(limit + kHuffmanDecodeSlack);
+  uint8_t* const out = reinterpret_cast<uint8_t*>(s.buffer.data());
+  size_t length = 0;
+  if (H2_PREDICT_FALSE(!HuffmanDecodeToPadded(encoded, out, limit, &length))) {
     // Too long or invalid? Only a second decode without the limit can tell; this is the error
     // path, and the output is bounded by HuffmanMaxDecodedLength of a bounded input.
-    s.buffer.clear();
-    const bool valid = HuffmanDecode(encoded, SIZE_MAX, &s.buffer);
+    std::string all;
+    const bool valid = HuffmanDecode(encoded, SIZE_MAX, &all);
     Fail(valid ? HpackError::kStringTooLong : HpackError::kHuffmanError);
     return false;
   }
-  s.view = s.buffer;
+  s.view = std::string_view(s.buffer.data(), length);
   s.view_in_fragment = false;
   return true;
 }

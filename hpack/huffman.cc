@@ -34,7 +34,6 @@ constexpr uint32_t EntryFirstBits(uint32_t e) { return (e >> 8) & 31; }
 // A refill leaves at least 56 valid bits in the accumulator; a group of look-ups that each
 // consume at most kHuffmanPrimaryBits bits runs on one refill.
 constexpr int kGroup = 56 / kHuffmanPrimaryBits;
-constexpr size_t kGroupBits = size_t{kGroup} * kHuffmanPrimaryBits;
 // Each look-up stores two output bytes (the second may be garbage, overwritten later).
 constexpr size_t kGroupOutput = 2 * kGroup;
 
@@ -105,13 +104,15 @@ inline uint64_t TailWord(const uint8_t* end, size_t rest, size_t in_len) {
 
 enum class Step { kContinue, kDone, kError };
 
-// Decode decodes `in_len` bytes at `in` into at most `out_cap` bytes at `out`.
+// Decode decodes `in_len` bytes at `in` into at most `out_cap` bytes at `out`. kPadded: the
+// kHuffmanDecodeSlack bytes after out + out_cap may be written to as well.
 //
 // The accumulator `bits` holds the next input bits left-justified; its first `nbits` bits are
 // loaded. Near the end some of them may be the 1-bits that follow the input, which is why
 // `left`, the number of input bits not yet consumed, decides what is real. Bits after the
 // first `nbits` are either zero or what follows in the input, so OR-ing a reload over them is
 // harmless.
+template <bool kPadded>
 bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size_t* out_len) {
   H2_DCHECK_LE(in_len, SIZE_MAX / 8);
   uint64_t bits = 0;
@@ -129,12 +130,19 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
   // One step after a refill (56 <= nbits <= 63).
   auto step = [&]() __attribute__((always_inline)) {
     uint32_t e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
-    // The fast path: a group of look-ups while there are at least kGroupBits input bits and
-    // kGroupOutput bytes of room. A look-up whose first code is longer than the primary table
-    // (entry 0) consumes nothing, so the rest of the group repeats it; the next step starts
-    // with it and goes to the careful path.
-    if (H2_PREDICT_TRUE(EntryBits(e) != 0 && left >= kGroupBits &&
-                        static_cast<size_t>(o_end - o) >= kGroupOutput)) {
+    // The fast path: a group of look-ups while there are kGroupOutput bytes of room (padded:
+    // any room, the stores may go into the slack). A look-up whose first code is longer than
+    // the primary table (entry 0) consumes nothing, so the rest of the group repeats it; the
+    // next step starts with it and goes to the careful path.
+    //
+    // Near the end the look-ups may run past the input into the 1-bits that follow it. A valid
+    // string ends with at most 7 1-bits, and no code but EOS (30 bits) is all 1-bits, so there
+    // the look-ups find entry 0 and consume nothing. A code that completes only with the
+    // 1-bits after the input means the input ended with something other than padding, an
+    // error: it shows as more bits consumed than the input had.
+    if (H2_PREDICT_TRUE(EntryBits(e) != 0 && (kPadded ? o <= o_end
+                                                       : static_cast<size_t>(o_end - o) >=
+                                                             kGroupOutput))) {
       const unsigned before = nbits;
 #pragma GCC unroll 8
       for (int g = 0; g < kGroup; ++g) {
@@ -144,7 +152,11 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
         bits <<= EntryBits(e);
         nbits -= EntryBits(e);
       }
-      left -= before - nbits;
+      const size_t used = before - nbits;
+      if (H2_PREDICT_FALSE(used > left)) return Step::kError;
+      left -= used;
+      // Padded, the group may have gone past out_cap: the string is too long.
+      if (kPadded && H2_PREDICT_FALSE(o > o_end)) return Step::kError;
       return Step::kContinue;
     }
 
@@ -326,7 +338,12 @@ bool HuffmanEncodeTo(std::string_view s, size_t max_length, uint8_t* out, size_t
 }
 
 bool HuffmanDecodeTo(std::span<const uint8_t> in, std::span<uint8_t> out, size_t* out_length) {
-  return Decode(in.data(), in.size(), out.data(), out.size(), out_length);
+  return Decode<false>(in.data(), in.size(), out.data(), out.size(), out_length);
+}
+
+bool HuffmanDecodeToPadded(std::span<const uint8_t> in, uint8_t* out, size_t max_output,
+                           size_t* out_length) {
+  return Decode<true>(in.data(), in.size(), out, max_output, out_length);
 }
 
 bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output, std::string* out) {
@@ -335,7 +352,8 @@ bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output, std::string* 
   out->resize(old_size + cap);
   size_t n = 0;
   const bool ok =
-      Decode(in.data(), in.size(), reinterpret_cast<uint8_t*>(out->data()) + old_size, cap, &n);
+      Decode<false>(in.data(), in.size(), reinterpret_cast<uint8_t*>(out->data()) + old_size, cap,
+                    &n);
   out->resize(old_size + (ok ? n : 0));
   return ok;
 }

@@ -70,6 +70,17 @@ constexpr size_t HuffmanMaxDecodedLength(size_t encoded_length) {
 [[nodiscard]] bool HuffmanDecodeTo(std::span<const uint8_t> in, std::span<uint8_t> out,
                                    size_t* out_length);
 
+// kHuffmanDecodeSlack is how many bytes past `max_output` HuffmanDecodeToPadded may write to.
+inline constexpr size_t kHuffmanDecodeSlack = 8;
+
+// HuffmanDecodeToPadded is HuffmanDecodeTo into [out, out + max_output) for a caller whose
+// buffer has kHuffmanDecodeSlack more writable bytes after it (their contents afterwards are
+// unspecified). With the slack the decoder stores two symbols per table look-up up to the
+// limit, which makes short strings (most header values) cheaper. Same results as
+// HuffmanDecodeTo with out.size() == max_output.
+[[nodiscard]] bool HuffmanDecodeToPadded(std::span<const uint8_t> in, uint8_t* out,
+                                         size_t max_output, size_t* out_length);
+
 }  // namespace h2engine::hpack
 
 #endif  // H2ENGINE_HPACK_HUFFMAN_H_

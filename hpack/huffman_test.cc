@@ -531,6 +531,21 @@ TEST(HuffmanTest, DecoderAgreesWithReferenceOnArbitraryInput) {
     std::string got;
     bool got_ok = HuffmanDecode(in, SIZE_MAX, &got);
     ASSERT_EQ(got_ok, want_ok) << ToHex(in);
+    // The padded decoder, with room for everything and with a limit just too small for the
+    // result (its stores may go into the slack, never past it).
+    for (const size_t limit : {HuffmanMaxDecodedLength(in.size()), want.size() - 1}) {
+      if (limit == SIZE_MAX) continue;  // want is empty
+      std::vector<uint8_t> buf(limit + kHuffmanDecodeSlack + 8, 0xa5);
+      size_t n = 0;
+      const bool ok = HuffmanDecodeToPadded(in, buf.data(), limit, &n);
+      ASSERT_EQ(ok, want_ok && want.size() <= limit) << ToHex(in) << " limit " << limit;
+      if (ok) {
+        ASSERT_EQ(std::string(buf.begin(), buf.begin() + n), want) << ToHex(in);
+      }
+      for (size_t j = limit + kHuffmanDecodeSlack; j < buf.size(); ++j) {
+        ASSERT_EQ(buf[j], 0xa5) << "wrote past the slack: " << ToHex(in);
+      }
+    }
     if (want_ok) {
       ASSERT_EQ(got, want) << ToHex(in);
       ++accepted;
