@@ -26,10 +26,36 @@ using internal::kHuffmanSymbolsByCode;
 
 constexpr unsigned kEos = 256;
 
-// Primary table entry fields (see tools/gen_huffman_table.py, ENTRY LAYOUT).
+// The decoder's primary table: the generated kHuffmanPrimary (see tools/gen_huffman_table.py,
+// ENTRY LAYOUT) rearranged at compile time so that the hot loop needs fewest instructions:
+//   bits  0-5   total bits consumed (the 64-bit shift count, which x86 masks to 6 bits anyway;
+//               four entries can be summed and masked once: 4 x 12 < 64)
+//   bits  8-15  first symbol; bits 16-23 second symbol (stored as one 16-bit word)
+//   bits 24-28  length of the first symbol's code
+//   bits 30-31  number of symbols (a shift, no mask)
+namespace generated {
+constexpr uint32_t Bits(uint32_t e) { return e & 63; }
+constexpr uint32_t Count(uint32_t e) { return (e >> 6) & 3; }
+constexpr uint32_t FirstBits(uint32_t e) { return (e >> 8) & 31; }
+constexpr uint32_t Symbols(uint32_t e) { return e >> 16; }
+}  // namespace generated
+
+constexpr auto kPrimary = [] {
+  std::array<uint32_t, std::size(kHuffmanPrimary)> table{};
+  for (size_t i = 0; i < table.size(); ++i) {
+    const uint32_t e = kHuffmanPrimary[i];
+    table[i] = generated::Bits(e) | generated::Symbols(e) << 8 | generated::FirstBits(e) << 24 |
+               generated::Count(e) << 30;
+  }
+  return table;
+}();
+static_assert(sizeof(kPrimary) == sizeof(kHuffmanPrimary));
+
 constexpr uint32_t EntryBits(uint32_t e) { return e & 63; }
-constexpr uint32_t EntryCount(uint32_t e) { return (e >> 6) & 3; }
-constexpr uint32_t EntryFirstBits(uint32_t e) { return (e >> 8) & 31; }
+constexpr uint32_t EntryCount(uint32_t e) { return e >> 30; }
+constexpr uint32_t EntryFirstBits(uint32_t e) { return (e >> 24) & 31; }
+constexpr uint8_t EntryFirstSymbol(uint32_t e) { return static_cast<uint8_t>(e >> 8); }
+constexpr uint8_t EntrySecondSymbol(uint32_t e) { return static_cast<uint8_t>(e >> 16); }
 
 // A refill leaves at least 56 valid bits in the accumulator; a group of look-ups that each
 // consume at most kHuffmanPrimaryBits bits runs on one refill.
@@ -38,6 +64,7 @@ constexpr int kGroup = 56 / kHuffmanPrimaryBits;
 constexpr size_t kGroupOutput = 2 * kGroup;
 
 static_assert(kHuffmanPrimaryBits >= 8 && kHuffmanPrimaryBits <= 14);
+static_assert(kGroup * kHuffmanPrimaryBits < 64, "the group's sum of entries would carry");
 static_assert(kHuffmanLevels[std::size(kHuffmanLevels) - 1].limit == uint64_t{1} << 32);
 static_assert(kHuffmanCodeLengths[kEos] == 30 && kHuffmanCodes[kEos] == 0x3fffffff);
 
@@ -64,7 +91,7 @@ inline void Store64BE(uint8_t* p, uint64_t v) {
 
 // Stores the entry's two symbol bytes (first symbol first).
 inline void StoreSymbols(uint8_t* p, uint32_t e) {
-  uint16_t v = static_cast<uint16_t>(e >> 16);
+  uint16_t v = static_cast<uint16_t>(e >> 8);
   if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap16(v);
   std::memcpy(p, &v, 2);
 }
@@ -129,7 +156,7 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
 
   // One step after a refill (56 <= nbits <= 63).
   auto step = [&]() __attribute__((always_inline)) {
-    uint32_t e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+    uint32_t e = kPrimary[bits >> (64 - kHuffmanPrimaryBits)];
     // The fast path: a group of look-ups while there are kGroupOutput bytes of room (padded:
     // any room, the stores may go into the slack). A look-up whose first code is longer than
     // the primary table (entry 0) consumes nothing, so the rest of the group repeats it; the
@@ -143,16 +170,18 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
     if (H2_PREDICT_TRUE(EntryBits(e) != 0 && (kPadded ? o <= o_end
                                                        : static_cast<size_t>(o_end - o) >=
                                                              kGroupOutput))) {
-      const unsigned before = nbits;
+      // The entries' sum: its low 6 bits are the bits consumed (at most 4 x 12 < 64).
+      uint32_t sum = 0;
 #pragma GCC unroll 8
       for (int g = 0; g < kGroup; ++g) {
-        if (g != 0) e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+        if (g != 0) e = kPrimary[bits >> (64 - kHuffmanPrimaryBits)];
         StoreSymbols(o, e);
         o += EntryCount(e);
         bits <<= EntryBits(e);
-        nbits -= EntryBits(e);
+        sum += e;
       }
-      const size_t used = before - nbits;
+      const unsigned used = EntryBits(sum);
+      nbits -= used;
       if (H2_PREDICT_FALSE(used > left)) return Step::kError;
       left -= used;
       // Padded, the group may have gone past out_cap: the string is too long.
@@ -183,8 +212,8 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
         if (n > avail) return Step::kDone;  // An incomplete code: the padding.
       }
       if (static_cast<size_t>(o_end - o) < count) return Step::kError;  // Over max_output.
-      o[0] = static_cast<uint8_t>(e >> 16);
-      if (count == 2) o[1] = static_cast<uint8_t>(e >> 24);
+      o[0] = EntryFirstSymbol(e);
+      if (count == 2) o[1] = EntrySecondSymbol(e);
       o += count;
       consume(n);
       return Step::kContinue;
