@@ -130,30 +130,28 @@ bool Encoder::IndexableName(uint32_t static_name_index) {
 
 namespace {
 
-// AppendString writes a §5.2 string literal, Huffman-coded if that is strictly shorter (on a
-// tie the raw string is cheaper to decode, and zero-copy). One pass: the code is written where
-// it would go after a one-byte length prefix, and abandoned for the raw string as soon as it
-// reaches the raw length.
-void AppendString(std::string_view s, bool use_huffman, h2engine::ByteSink& out) {
+// WriteString writes a §5.2 string literal at `p`, Huffman-coded if that is strictly shorter
+// (on a tie the raw string is cheaper to decode, and zero-copy), and returns its end. `p` must
+// have room for kMaxVarintLength + s.size() + kHuffmanEncodeSlack bytes. One pass: the code is
+// written where it would go after a one-byte length prefix, and abandoned for the raw string
+// as soon as it reaches the raw length.
+uint8_t* WriteString(std::string_view s, bool use_huffman, uint8_t* p) {
   H2_DCHECK_LE(s.size(), size_t{UINT32_MAX});
-  uint8_t* p = out.Reserve(kMaxVarintLength + s.size() + kHuffmanEncodeSlack);
   size_t huffman_length;
   if (use_huffman && s.size() > 1 && HuffmanEncodeTo(s, s.size() - 1, p + 1, &huffman_length)) {
     if (H2_PREDICT_TRUE(huffman_length < 127)) {
       p[0] = static_cast<uint8_t>(0x80 | huffman_length);
-      out.Commit(1 + huffman_length);
-    } else {
-      // A longer length prefix: move the code up behind it.
-      const size_t n = VarintLength(7, static_cast<uint32_t>(huffman_length));
-      std::memmove(p + n, p + 1, huffman_length);
-      EncodeVarint(0x80, 7, static_cast<uint32_t>(huffman_length), p);
-      out.Commit(n + huffman_length);
+      return p + 1 + huffman_length;
     }
-    return;
+    // A longer length prefix: move the code up behind it.
+    const size_t n = VarintLength(7, static_cast<uint32_t>(huffman_length));
+    std::memmove(p + n, p + 1, huffman_length);
+    EncodeVarint(0x80, 7, static_cast<uint32_t>(huffman_length), p);
+    return p + n + huffman_length;
   }
-  const size_t n = EncodeVarint(0, 7, static_cast<uint32_t>(s.size()), p);
-  if (!s.empty()) std::memcpy(p + n, s.data(), s.size());
-  out.Commit(n + s.size());
+  p += EncodeVarint(0, 7, static_cast<uint32_t>(s.size()), p);
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
 }
 
 }  // namespace
@@ -161,11 +159,13 @@ void AppendString(std::string_view s, bool use_huffman, h2engine::ByteSink& out)
 void Encoder::WriteLiteral(uint8_t pattern, int prefix_bits, uint32_t name_index,
                            std::string_view name, std::string_view value, h2engine::ByteSink& out) {
   // One reservation covers the whole representation (Huffman output is never longer than the
-  // raw string), so the appends below never reallocate.
-  out.Reserve(3 * kMaxVarintLength + name.size() + value.size() + kHuffmanEncodeSlack);
-  AppendVarint(pattern, prefix_bits, name_index, out);
-  if (name_index == 0) AppendString(name, options_.use_huffman, out);
-  AppendString(value, options_.use_huffman, out);
+  // raw string, and its slack lies inside what the next string or the margin reserves).
+  uint8_t* const start =
+      out.Reserve(3 * kMaxVarintLength + name.size() + value.size() + kHuffmanEncodeSlack);
+  uint8_t* p = start + EncodeVarint(pattern, prefix_bits, name_index, start);
+  if (name_index == 0) p = WriteString(name, options_.use_huffman, p);
+  p = WriteString(value, options_.use_huffman, p);
+  out.Commit(static_cast<size_t>(p - start));
 }
 
 }  // namespace h2engine::hpack
