@@ -10,15 +10,7 @@ namespace h2engine::hpack {
 
 namespace {
 
-constexpr uint64_t kMul = 0x9e3779b97f4a7c15ull;  // 2^64 / golden ratio
 constexpr size_t kMinEntries = 8;
-
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 32;
-  h *= kMul;
-  h ^= h >> 29;
-  return h;
-}
 
 uint64_t Load64(const char* p) {
   uint64_t w;
@@ -26,43 +18,55 @@ uint64_t Load64(const char* p) {
   return w;
 }
 
-// HashBytes: a small multiplicative hash. Long values (cookies) are read 16 bytes at a time in
-// two independent lanes, so the multiplications overlap; short ones (most names and values)
-// take one or two steps.
+uint64_t Load32(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+// Fold: the 128-bit product of a and b, halves XOR-ed: every input bit reaches the middle
+// bits, and with one more Fold by a constant, every output bit.
+inline uint64_t Fold(uint64_t a, uint64_t b) {
+  const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+}
+
+constexpr uint64_t kK0 = 0xa0761d6478bd642full;
+constexpr uint64_t kK1 = 0xe7037ed1a0b428dbull;
+constexpr uint64_t kK2 = 0x8ebc6af09c88c6e3ull;
+
+// HashBytes: a multiplicative hash in the style of wyhash (not its exact function): strings of
+// up to 16 bytes are read as two overlapping words and mixed by two 64x64->128 multiplications;
+// longer ones take one multiplication per 16 bytes. The indexes verify every key, so this
+// only needs to spread keys, not resist an adversary (a probe run is at most the table's
+// entries long).
 uint64_t HashBytes(std::string_view s, uint64_t seed) {
   const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = seed ^ (n * kMul);
-  if (n >= 16) {
-    uint64_t h2 = h ^ 0x6a09e667f3bcc909ull;
+  const size_t n = s.size();
+  uint64_t a = 0, b = 0;
+  if (n <= 16) {
+    if (n >= 8) {
+      a = Load64(p);
+      b = Load64(p + n - 8);
+    } else if (n >= 4) {
+      a = Load32(p);
+      b = Load32(p + n - 4);
+    } else if (n > 0) {
+      a = uint64_t{static_cast<uint8_t>(p[0])} << 16 |
+          uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 | uint64_t{static_cast<uint8_t>(p[n - 1])};
+    }
+  } else {
+    size_t left = n;
     do {
-      h = (h ^ Load64(p)) * kMul;
-      h2 = (h2 ^ Load64(p + 8)) * kMul;
-      h ^= h >> 31;
-      h2 ^= h2 >> 29;
+      seed = Fold(Load64(p) ^ kK1, Load64(p + 8) ^ seed);
       p += 16;
-      n -= 16;
-    } while (n >= 16);
-    h ^= h2 * kMul;
+      left -= 16;
+    } while (left > 16);
+    // The last 16 bytes (overlapping what came before).
+    a = Load64(p + left - 16);
+    b = Load64(p + left - 8);
   }
-  if (n >= 8) {
-    h = (h ^ Load64(p)) * kMul;
-    h ^= h >> 31;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  if (n >= 4) {
-    uint32_t a, b;
-    std::memcpy(&a, p, 4);
-    std::memcpy(&b, p + n - 4, 4);
-    w = a | (uint64_t{b} << 32);
-  } else if (n > 0) {
-    w = uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
-        uint64_t{static_cast<uint8_t>(p[n - 1])} << 16;
-  }
-  h = (h ^ w) * kMul;
-  return Mix(h);
+  return Fold(Fold(a ^ kK1, b ^ seed ^ n) ^ kK0, kK2);
 }
 
 size_t PowerOfTwoAtLeast(size_t n) {
@@ -78,7 +82,7 @@ EncoderTable::Key EncoderTable::KeyOf(std::string_view name, std::string_view va
   H2_DCHECK_EQ(static_name_index, StaticNameIndex(name));
   if (static_name_index != 0) {
     // The name is known by its index: no need to read it.
-    const uint64_t seed = Mix((static_name_index + 1) * kMul);
+    const uint64_t seed = Fold(static_name_index ^ kK0, kK2);
     return {name, value, static_name_index, 0, static_cast<uint32_t>(HashBytes(value, seed))};
   }
   const uint64_t name_hash = HashBytes(name, 0x243f6a8885a308d3ull);
