@@ -1,6 +1,7 @@
 #include "hpack/encoder.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "hpack/huffman.h"
@@ -59,22 +60,46 @@ void Encoder::Encode(std::span<const HeaderField> fields, h2engine::ByteSink& ou
   for (const HeaderField& field : fields) EncodeField(field, out);
 }
 
+namespace {
+
+// The indexing policy by static name index (0: a name not in the static table).
+enum NamePolicy : uint8_t {
+  kIndexable = 0,
+  // Values that rarely repeat: indexing them costs nothing on the wire (a literal with or
+  // without indexing has the same size) but evicts entries that would have been referenced.
+  // Measured on the 32 hpack-test-case raw-data stories, excluding these three names (and no
+  // others that are not specific to one site) improves the compressed size; date, etag,
+  // last-modified, expires, location and set-cookie all repeat enough to be worth indexing.
+  kNotIndexed = 1,  // :path (mostly distinct per request), content-length, age (every second)
+  kSensitive = 2,   // authorization, proxy-authorization: never indexed (§7.1.3)
+  kCookie = 4,      // never indexed when shorter than min_indexed_cookie_length
+};
+
+constexpr auto kNamePolicies = [] {
+  std::array<uint8_t, kStaticTableSize + 1> policies{};
+  policies[kStaticPathIndex] = kNotIndexed;
+  policies[kStaticContentLengthIndex] = kNotIndexed;
+  policies[kStaticAgeIndex] = kNotIndexed;
+  policies[kStaticAuthorizationIndex] = kSensitive;
+  policies[kStaticProxyAuthorizationIndex] = kSensitive;
+  policies[kStaticCookieIndex] = kCookie;
+  return policies;
+}();
+
+}  // namespace
+
 void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
   const std::string_view name = field.name;
   const std::string_view value = field.value;
   const StaticMatch match = StaticLookup(name, value);
+  const uint8_t policy = kNamePolicies[match.name_index];
 
-  const bool sensitive =
-      field.never_index || match.name_index == kStaticAuthorizationIndex ||
-      match.name_index == kStaticProxyAuthorizationIndex ||
-      (match.name_index == kStaticCookieIndex && value.size() < options_.min_indexed_cookie_length);
-  if (H2_PREDICT_FALSE(sensitive)) {
-    uint32_t name_index = match.name_index;
-    if (name_index == 0 && table_.num_entries() > 0) {
-      name_index = table_.Lookup(EncoderTable::KeyOf(name, value, 0)).name_index;
+  if (H2_PREDICT_FALSE(field.never_index || policy > kNotIndexed)) {
+    if (field.never_index || policy == kSensitive ||
+        value.size() < options_.min_indexed_cookie_length) {
+      EncodeSensitive(match.name_index, name, value, out);
+      return;
     }
-    WriteLiteral(kNeverIndexedPattern, 4, name_index, name, value, out);
-    return;
   }
 
   if (match.exact_index != 0) {
@@ -84,7 +109,7 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
 
   // Names the policy never indexes cannot be in the dynamic table: no hashing, no lookup.
   // (They are all static names, so the name is indexed anyway.)
-  if (!IndexableName(match.name_index)) {
+  if (policy == kNotIndexed) {
     WriteLiteral(kWithoutIndexingPattern, 4, match.name_index, name, value, out);
     return;
   }
@@ -112,20 +137,14 @@ void Encoder::EncodeField(const HeaderField& field, h2engine::ByteSink& out) {
   }
 }
 
-bool Encoder::IndexableName(uint32_t static_name_index) {
-  // Values that rarely repeat: indexing them costs nothing on the wire (a literal with or
-  // without indexing has the same size) but evicts entries that would have been referenced.
-  // Measured on the 32 hpack-test-case raw-data stories, excluding these three names (and no
-  // others that are not specific to one site) improves the compressed size; date, etag,
-  // last-modified, expires, location and set-cookie all repeat enough to be worth indexing.
-  switch (static_name_index) {
-    case kStaticPathIndex:           // :path, mostly distinct per request
-    case kStaticContentLengthIndex:  // content-length
-    case kStaticAgeIndex:            // age, changes every second
-      return false;
-    default:
-      return true;
+void Encoder::EncodeSensitive(uint32_t static_name_index, std::string_view name,
+                              std::string_view value, h2engine::ByteSink& out) {
+  // An exact table match is not used either (§7.1.3): it would tell that the value was sent.
+  uint32_t name_index = static_name_index;
+  if (name_index == 0 && table_.num_entries() > 0) {
+    name_index = table_.Lookup(EncoderTable::KeyOf(name, value, 0)).name_index;
   }
+  WriteLiteral(kNeverIndexedPattern, 4, name_index, name, value, out);
 }
 
 namespace {
