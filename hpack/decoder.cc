@@ -7,6 +7,10 @@
 
 namespace h2engine::hpack {
 
+// The decoder's small steps, inlined into both the whole-representation path and the state
+// machine (a call each costs more than some of them do).
+#define H2_HPACK_INLINE [[gnu::always_inline]] inline
+
 namespace {
 
 // MaxHuffmanEncodedLength: the longest Huffman encoding of a string of `n` octets (each octet's
@@ -26,6 +30,7 @@ Decoder::Decoder(const DecoderOptions& options)
     : table_(options.max_table_size),
       max_header_list_size_(options.max_header_list_size),
       max_string_length_(options.max_string_length),
+      max_huffman_length_(MaxHuffmanEncodedLength(options.max_string_length)),
       max_table_size_(options.max_table_size) {}
 
 void Decoder::StartBlock(HeaderListener* listener) {
@@ -62,7 +67,16 @@ HpackError Decoder::DecodeFragment(std::span<const uint8_t> fragment) {
   while (true) {
     switch (state_) {
       case State::kStart: {
+        // Representations that lie wholly in the fragment, without the state machine.
+        DecodeStatus whole = DecodeStatus::kDone;
+        while (cursor != end) {
+          whole = DecodeWhole(cursor, end);
+          if (whole != DecodeStatus::kDone) break;
+        }
         if (cursor == end) return HpackError::kNone;
+        if (whole == DecodeStatus::kError) return error_;
+        // The rest of the fragment holds only the start of a representation (or a size
+        // update): decode it resumably.
         const uint8_t first = *cursor++;
         int prefix_bits;
         if (first & 0x80) {
@@ -97,7 +111,7 @@ HpackError Decoder::DecodeFragment(std::span<const uint8_t> fragment) {
       case State::kValue:
         status = DecodeString(cursor, end, value_string_);
         if (status == DecodeStatus::kDone) {
-          EmitLiteral();
+          EmitLiteral(kind_, name_, value_string_.view);
           state_ = State::kStart;
           continue;
         }
@@ -136,29 +150,128 @@ bool Decoder::StartField() {
   return true;
 }
 
+H2_HPACK_INLINE bool Decoder::OnIndexed(uint32_t index) {
+  if (!StartField()) return false;
+  if (index == 0) {
+    Fail(HpackError::kIndexOutOfRange);
+    return false;
+  }
+  if (index <= kStaticTableSize) {
+    const StaticEntry& e = GetStaticEntry(index);
+    Emit(e.name, e.value, false);
+    return true;
+  }
+  const size_t relative = index - kStaticTableSize - 1;
+  if (relative >= table_.num_entries()) {
+    Fail(HpackError::kIndexOutOfRange);
+    return false;
+  }
+  const DecoderTable::EntryView e = table_.Get(relative);
+  Emit(e.name, e.value, false);
+  return true;
+}
+
+H2_HPACK_INLINE bool Decoder::IndexedName(uint32_t index, std::string_view* name) {
+  if (index <= kStaticTableSize) {
+    *name = GetStaticEntry(index).name;
+    return true;
+  }
+  const size_t relative = index - kStaticTableSize - 1;
+  if (relative >= table_.num_entries()) {
+    Fail(HpackError::kIndexOutOfRange);
+    return false;
+  }
+  // Stable until the table changes, which happens only once this field is complete.
+  *name = table_.Get(relative).name;
+  return true;
+}
+
+namespace {
+
+// ReadWholeInt reads a prefix integer (§5.1) whose first byte `first` has been consumed, if it
+// ends within [p, end) after at most 3 continuation bytes (so it cannot overflow), advancing
+// p. Otherwise it returns false: the resumable path decodes it, and reports its errors.
+inline bool ReadWholeInt(uint8_t first, uint32_t max_prefix, const uint8_t*& p,
+                         const uint8_t* end, uint32_t* out) {
+  uint32_t value = first & max_prefix;
+  if (H2_PREDICT_TRUE(value < max_prefix)) {
+    *out = value;
+    return true;
+  }
+  for (int shift = 0; shift < 21; shift += 7) {
+    if (p == end) return false;
+    const uint8_t b = *p++;
+    value += uint32_t{b & 0x7fu} << shift;
+    if ((b & 0x80) == 0) {
+      *out = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+H2_HPACK_INLINE DecodeStatus Decoder::ReadWholeString(const uint8_t*& p, const uint8_t* end, StringState& s) {
+  if (p == end) return DecodeStatus::kInProgress;
+  const uint8_t first = *p++;
+  uint32_t length;
+  if (!ReadWholeInt(first, 0x7f, p, end, &length)) return DecodeStatus::kInProgress;
+  s.huffman = (first & 0x80) != 0;
+  // The same check, in the same order, as DecodeString.
+  if (length > (s.huffman ? max_huffman_length_ : max_string_length_)) {
+    Fail(HpackError::kStringTooLong);
+    return DecodeStatus::kError;
+  }
+  if (static_cast<size_t>(end - p) < length) return DecodeStatus::kInProgress;
+  const std::span<const uint8_t> bytes(p, length);
+  p += length;
+  return FinishString(bytes, true, s) ? DecodeStatus::kDone : DecodeStatus::kError;
+}
+
+DecodeStatus Decoder::DecodeWhole(const uint8_t*& cursor, const uint8_t* end) {
+  const uint8_t* p = cursor;
+  const uint8_t first = *p++;
+  uint32_t index;
+  if (first & 0x80) {  // §6.1
+    if (!ReadWholeInt(first, 0x7f, p, end, &index)) return DecodeStatus::kInProgress;
+    if (!OnIndexed(index)) return DecodeStatus::kError;
+    cursor = p;
+    return DecodeStatus::kDone;
+  }
+  Kind kind;
+  uint32_t max_prefix;
+  if (first & 0x40) {  // §6.2.1
+    kind = Kind::kIncrementalIndexing;
+    max_prefix = 0x3f;
+  } else if (first & 0x20) {  // §6.3, rare: left to the resumable path
+    return DecodeStatus::kInProgress;
+  } else {  // §6.2.2, §6.2.3
+    kind = (first & 0x10) ? Kind::kNeverIndexed : Kind::kWithoutIndexing;
+    max_prefix = 0x0f;
+  }
+  if (!ReadWholeInt(first, max_prefix, p, end, &index)) return DecodeStatus::kInProgress;
+  if (!StartField()) return DecodeStatus::kError;
+  std::string_view name;
+  if (index == 0) {
+    const DecodeStatus status = ReadWholeString(p, end, name_string_);
+    if (status != DecodeStatus::kDone) return status;
+    name = name_string_.view;
+  } else if (!IndexedName(index, &name)) {
+    return DecodeStatus::kError;
+  }
+  const DecodeStatus status = ReadWholeString(p, end, value_string_);
+  if (status != DecodeStatus::kDone) return status;
+  EmitLiteral(kind, name, value_string_.view);
+  cursor = p;
+  return DecodeStatus::kDone;
+}
+
 bool Decoder::OnFirstInteger(uint32_t value) {
   state_ = State::kStart;
   switch (kind_) {
-    case Kind::kIndexed: {
-      if (!StartField()) return false;
-      if (value == 0) {
-        Fail(HpackError::kIndexOutOfRange);
-        return false;
-      }
-      if (value <= kStaticTableSize) {
-        const StaticEntry& e = GetStaticEntry(value);
-        Emit(e.name, e.value, false);
-        return true;
-      }
-      const size_t relative = value - kStaticTableSize - 1;
-      if (relative >= table_.num_entries()) {
-        Fail(HpackError::kIndexOutOfRange);
-        return false;
-      }
-      const DecoderTable::EntryView e = table_.Get(relative);
-      Emit(e.name, e.value, false);
-      return true;
-    }
+    case Kind::kIndexed:
+      return OnIndexed(value);
     case Kind::kSizeUpdate:
       if (field_seen_) {
         Fail(HpackError::kTableSizeUpdateNotAtStart);
@@ -181,17 +294,7 @@ bool Decoder::OnFirstInteger(uint32_t value) {
         state_ = State::kName;
         return true;
       }
-      if (value <= kStaticTableSize) {
-        name_ = GetStaticEntry(value).name;
-      } else {
-        const size_t relative = value - kStaticTableSize - 1;
-        if (relative >= table_.num_entries()) {
-          Fail(HpackError::kIndexOutOfRange);
-          return false;
-        }
-        // Stable until the table changes, which happens only once this field is complete.
-        name_ = table_.Get(relative).name;
-      }
+      if (!IndexedName(value, &name_)) return false;
       value_string_.phase = StringState::Phase::kLength;
       state_ = State::kValue;
       return true;
@@ -225,7 +328,7 @@ DecodeStatus Decoder::DecodeString(const uint8_t*& cursor, const uint8_t* end, S
   }
   s.length = varint_.value();
   // Reject from the length prefix, before buffering anything.
-  if (s.length > (s.huffman ? MaxHuffmanEncodedLength(max_string_length_) : max_string_length_)) {
+  if (s.length > (s.huffman ? max_huffman_length_ : max_string_length_)) {
     Fail(HpackError::kStringTooLong);
     return DecodeStatus::kError;
   }
@@ -261,21 +364,26 @@ bool Decoder::FinishString(std::span<const uint8_t> encoded, bool in_fragment, S
     s.view_in_fragment = in_fragment;
     return true;
   }
-  s.buffer.clear();
-  if (H2_PREDICT_FALSE(!HuffmanDecode(encoded, max_string_length_, &s.buffer))) {
+  // Decoded straight into the buffer, which only ever grows (resize zero-fills only the growth)
+  // and has the decoder's slack after the limit.
+  const size_t limit = std::min(max_string_length_, HuffmanMaxDecodedLength(encoded.size()));
+  if (s.buffer.size() < limit + kHuffmanDecodeSlack) s.buffer.resize(limit + kHuffmanDecodeSlack);
+  uint8_t* const out = reinterpret_cast<uint8_t*>(s.buffer.data());
+  size_t length = 0;
+  if (H2_PREDICT_FALSE(!HuffmanDecodeToPadded(encoded, out, limit, &length))) {
     // Too long or invalid? Only a second decode without the limit can tell; this is the error
     // path, and the output is bounded by HuffmanMaxDecodedLength of a bounded input.
-    s.buffer.clear();
-    const bool valid = HuffmanDecode(encoded, SIZE_MAX, &s.buffer);
+    std::string all;
+    const bool valid = HuffmanDecode(encoded, SIZE_MAX, &all);
     Fail(valid ? HpackError::kStringTooLong : HpackError::kHuffmanError);
     return false;
   }
-  s.view = s.buffer;
+  s.view = std::string_view(s.buffer.data(), length);
   s.view_in_fragment = false;
   return true;
 }
 
-void Decoder::Emit(std::string_view name, std::string_view value, bool never_indexed) {
+H2_HPACK_INLINE void Decoder::Emit(std::string_view name, std::string_view value, bool never_indexed) {
   if (H2_PREDICT_FALSE(over_limit_)) return;
   header_list_size_ += EntrySize(name.size(), value.size());
   if (H2_PREDICT_FALSE(header_list_size_ > max_header_list_size_)) {
@@ -285,11 +393,10 @@ void Decoder::Emit(std::string_view name, std::string_view value, bool never_ind
   if (listener_ != nullptr) listener_->OnHeader(name, value, never_indexed);
 }
 
-void Decoder::EmitLiteral() {
-  const std::string_view value = value_string_.view;
-  Emit(name_, value, kind_ == Kind::kNeverIndexed);
-  // After the listener: name_ may point into the table, which Insert may rearrange.
-  if (kind_ == Kind::kIncrementalIndexing) table_.Insert(name_, value);
+H2_HPACK_INLINE void Decoder::EmitLiteral(Kind kind, std::string_view name, std::string_view value) {
+  Emit(name, value, kind == Kind::kNeverIndexed);
+  // After the listener: name may point into the table, which Insert may rearrange.
+  if (kind == Kind::kIncrementalIndexing) table_.Insert(name, value);
 }
 
 }  // namespace h2engine::hpack

@@ -124,11 +124,22 @@ class Decoder {
   DecodeStatus DecodeString(const uint8_t*& cursor, const uint8_t* end, StringState& s);
   // FinishString decodes `encoded` (all of the string's bytes) into s.view.
   bool FinishString(std::span<const uint8_t> encoded, bool in_fragment, StringState& s);
+  // DecodeWhole decodes the representation at cursor if it lies wholly in [cursor, end), with
+  // common integer sizes, and is not a size update: kDone (cursor advanced past it), kError, or
+  // kInProgress (cursor unchanged: left to the resumable state machine, which repeats any work
+  // done here and meets the same errors in the same order).
+  DecodeStatus DecodeWhole(const uint8_t*& cursor, const uint8_t* end);
+  // ReadWholeString is DecodeWhole's string literal: kInProgress if it is not wholly there.
+  DecodeStatus ReadWholeString(const uint8_t*& p, const uint8_t* end, StringState& s);
   // OnFirstInteger acts on the integer that begins a representation. False on error.
   bool OnFirstInteger(uint32_t value);
+  // OnIndexed emits the indexed field `index` (§6.1). False on error.
+  bool OnIndexed(uint32_t index);
+  // IndexedName sets *name to the name of entry `index` (> 0). False on error.
+  bool IndexedName(uint32_t index, std::string_view* name);
   bool StartField();
   void Emit(std::string_view name, std::string_view value, bool never_indexed);
-  void EmitLiteral();
+  void EmitLiteral(Kind kind, std::string_view name, std::string_view value);
   HpackError Fail(HpackError e) {
     error_ = e;
     return e;
@@ -138,6 +149,7 @@ class Decoder {
   HeaderListener* listener_ = nullptr;
   size_t max_header_list_size_;
   size_t max_string_length_;
+  size_t max_huffman_length_;  // the longest Huffman code of a max_string_length_ string
   uint32_t max_table_size_;
 
   // §4.2: after SetMaxTableSize lowered the limit below the capacity, the next block's first

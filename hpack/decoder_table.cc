@@ -11,6 +11,37 @@ namespace {
 constexpr size_t kMinArenaSize = 256;
 constexpr size_t kMinRingSize = 8;
 
+// MoveBytes is memmove, inline for the short strings most names and values are: every load
+// is done before the first store, so overlapping ranges are safe.
+inline void MoveBytes(char* out, const char* in, size_t n) {
+  if (n > 32) {
+    std::memmove(out, in, n);
+  } else if (n >= 16) {
+    char a[16], b[16];
+    std::memcpy(a, in, 16);
+    std::memcpy(b, in + n - 16, 16);
+    std::memcpy(out, a, 16);
+    std::memcpy(out + n - 16, b, 16);
+  } else if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, in, 8);
+    std::memcpy(&b, in + n - 8, 8);
+    std::memcpy(out, &a, 8);
+    std::memcpy(out + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, in, 4);
+    std::memcpy(&b, in + n - 4, 4);
+    std::memcpy(out, &a, 4);
+    std::memcpy(out + n - 4, &b, 4);
+  } else if (n > 0) {
+    const char a = in[0], b = in[n / 2], c = in[n - 1];
+    out[0] = a;
+    out[n / 2] = b;
+    out[n - 1] = c;
+  }
+}
+
 }  // namespace
 
 DecoderTable::DecoderTable(uint32_t capacity) : capacity_(capacity) {}
@@ -55,9 +86,9 @@ bool DecoderTable::Insert(std::string_view name, std::string_view value) {
 
   char* out = arena_.get() + (head_ - base_);
   // The head is past every live byte, but `name` may be an evicted entry's bytes at or near
-  // the head (an emptied table restarts at the front), hence memmove. Values never alias.
-  if (!name.empty()) std::memmove(out, name.data(), name.size());
-  if (!value.empty()) std::memcpy(out + name.size(), value.data(), value.size());
+  // the head (an emptied table restarts at the front), hence a move. Values never alias.
+  MoveBytes(out, name.data(), name.size());
+  MoveBytes(out + name.size(), value.data(), value.size());
   Slot& slot = ring_[insert_count_ & ring_mask_];
   slot.start = head_;
   slot.name_length = static_cast<uint32_t>(name.size());

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <random>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -447,6 +448,50 @@ TEST_F(DecoderTest, SplitsNeverChangeTheResult) {
       ASSERT_EQ(r.fields, expected[i].fields) << split << " block " << i;
     }
     EXPECT_EQ(TableEntries(d), TableEntries(reference));
+  }
+}
+
+// Integers of every encoded length reach the listener the same way whether the representation
+// is decoded whole (the fast path takes up to 3 continuation bytes) or resumably.
+TEST_F(DecoderTest, LongIntegersDecodeTheSameWholeOrSplit) {
+  std::vector<uint8_t> block;
+  // 70 entries "x: <i>", so that indices up to 131 exist; then index 127 (two-byte index,
+  // 7-bit prefix) and 131; then raw strings whose lengths take 1 to 4 continuation bytes.
+  for (int i = 0; i < 70; ++i) {
+    const std::string v = std::to_string(i);
+    block.insert(block.end(), {0x40, 0x01, 'x', static_cast<uint8_t>(v.size())});
+    block.insert(block.end(), v.begin(), v.end());
+  }
+  block.insert(block.end(), {0xff, 0x00, 0xff, 0x04});
+  std::vector<Field> expected;
+  for (int i = 0; i < 70; ++i) expected.push_back({"x", std::to_string(i), false});
+  expected.push_back({"x", std::to_string(69 - (127 - 62)), false});
+  expected.push_back({"x", std::to_string(69 - (131 - 62)), false});
+  // (length, its prefix integer): minimal ones and padded ones (continuation bytes carrying
+  // zeros are valid), with 0 to 4 continuation bytes; the fast path takes up to 3.
+  const std::pair<size_t, std::vector<uint8_t>> kLengths[] = {
+      {126, {0x7e}},
+      {127, {0x7f, 0x00}},
+      {254, {0x7f, 0x7f}},
+      {16510, {0x7f, 0xff, 0x7f}},
+      {16511, {0x7f, 0x80, 0x80, 0x01}},
+      {130, {0x7f, 0x83, 0x80, 0x00}},
+      {130, {0x7f, 0x83, 0x80, 0x80, 0x00}},
+  };
+  for (const auto& [length, prefix] : kLengths) {
+    block.insert(block.end(), {0x00, 0x01, 'y'});  // without indexing, literal name "y"
+    block.insert(block.end(), prefix.begin(), prefix.end());
+    block.insert(block.end(), length, 'z');
+    expected.push_back({"y", std::string(length, 'z'), false});
+  }
+  for (Split split : kAllSplits) {
+    Decoder d({.max_header_list_size = 1 << 20});
+    const BlockResult r = DecodeBlock(d, block, split, rng_);
+    ASSERT_EQ(r.error, HpackError::kNone) << split;
+    ASSERT_EQ(r.fields.size(), expected.size()) << split;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(r.fields[i], expected[i]) << split << " field " << i;
+    }
   }
 }
 

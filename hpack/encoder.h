@@ -68,8 +68,9 @@ class Encoder {
 
  private:
   void EncodeField(const HeaderField& field, h2engine::ByteSink& out);
-  // IndexableName is the policy's list of names whose values rarely repeat (false for them).
-  static bool IndexableName(uint32_t static_name_index);
+  // EncodeSensitive writes a never-indexed literal (§6.2.3), the name indexed when possible.
+  [[gnu::noinline]] void EncodeSensitive(uint32_t static_name_index, std::string_view name,
+                                         std::string_view value, h2engine::ByteSink& out);
   // WriteLiteral writes a literal representation: `pattern` and `prefix_bits` select §6.2.1,
   // §6.2.2 or §6.2.3; a name_index of 0 sends the name as a string.
   void WriteLiteral(uint8_t pattern, int prefix_bits, uint32_t name_index, std::string_view name,

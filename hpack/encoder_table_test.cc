@@ -8,16 +8,17 @@
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "hpack/static_table.h"
 
 namespace h2engine::hpack {
 namespace {
 
 EncoderTable::Match Find(const EncoderTable& t, std::string_view name, std::string_view value) {
-  return t.Lookup(name, value, EncoderTable::Hash(name, value));
+  return t.Lookup(EncoderTable::KeyOf(name, value));
 }
 
 bool Add(EncoderTable& t, std::string_view name, std::string_view value) {
-  return t.Insert(name, value, EncoderTable::Hash(name, value));
+  return t.Insert(EncoderTable::KeyOf(name, value));
 }
 
 TEST(EncoderTableTest, FindsNewestExactAndNewestName) {
@@ -38,11 +39,41 @@ TEST(EncoderTableTest, FindsNewestExactAndNewestName) {
   EXPECT_EQ(m.exact_index, 0u);
   EXPECT_EQ(m.name_index, 0u);
   // want_name = false skips the name index.
-  EXPECT_EQ(t.Lookup("a", "9", EncoderTable::Hash("a", "9"), false).name_index, 0u);
+  EXPECT_EQ(t.Lookup(EncoderTable::KeyOf("a", "9"), false).name_index, 0u);
   // A duplicate takes over the key.
   ASSERT_TRUE(Add(t, "a", "1"));
   EXPECT_EQ(Find(t, "a", "1").exact_index, 62u);
   EXPECT_EQ(t.num_entries(), 4u);
+}
+
+TEST(EncoderTableTest, StaticNamesAreMatchedByIndexAndOnlyExactly) {
+  EncoderTable t(4096);
+  ASSERT_TRUE(Add(t, "etag", "1"));  // 63
+  ASSERT_TRUE(Add(t, "etags", "1"));  // 62: not a static name
+  EncoderTable::Match m = Find(t, "etag", "1");
+  EXPECT_EQ(m.exact_index, 63u);
+  EXPECT_EQ(m.name_index, 63u);
+  // The static index 34 is the better name reference: no name match for a static name.
+  EXPECT_EQ(Find(t, "etag", "2").name_index, 0u);
+  EXPECT_EQ(Find(t, "etags", "2").name_index, 62u);
+  EXPECT_EQ(Find(t, "etags", "1").exact_index, 62u);
+  // Same value bytes, names of equal length: one static, one not.
+  ASSERT_TRUE(Add(t, "date", "x"));  // 62
+  ASSERT_TRUE(Add(t, "data", "x"));  // 62, "date: x" 63
+  EXPECT_EQ(Find(t, "date", "x").exact_index, 63u);
+  EXPECT_EQ(Find(t, "data", "x").exact_index, 62u);
+  EXPECT_EQ(Find(t, "dat", "x").exact_index, 0u);
+  // The newest "etag" entry is "etag: 1" (65); "date: x" (63) is the newest "date".
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "1"), 65u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("date"), "x"), 63u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("date"), "y"), 0u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("age"), ""), 0u);
+  ASSERT_TRUE(Add(t, "etag", "2"));
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "1"), 0u);  // only the newest is tried
+  EXPECT_EQ(Find(t, "etag", "1").exact_index, 66u);
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "2"), 62u);
+  t.SetCapacity(0);  // evicts everything
+  EXPECT_EQ(t.NewestIfEqual(StaticNameIndex("etag"), "2"), 0u);
 }
 
 TEST(EncoderTableTest, EvictedEntriesAreForgotten) {
@@ -61,8 +92,14 @@ TEST(EncoderTableTest, EvictedEntriesAreForgotten) {
   EXPECT_EQ(Find(t, "c", "z").name_index, 0u);
 }
 
+std::string NameFor(int i) {
+  static const char* const kStaticNames[] = {"etag", "date", ":status", "cookie"};
+  return i < 4 ? kStaticNames[i] : "name" + std::to_string(i);
+}
+
 // Against a brute-force search over a model, with few distinct names and values so that keys
-// repeat, collide in the indexes and get evicted in every order.
+// repeat, collide in the indexes and get evicted in every order. A third of the names are in
+// the static table: they are matched by index, and only exactly.
 TEST(EncoderTableTest, MatchesBruteForceUnderRandomOperations) {
   std::mt19937 rng(2024);
   std::deque<std::pair<std::string, std::string>> model;  // newest first
@@ -74,13 +111,9 @@ TEST(EncoderTableTest, MatchesBruteForceUnderRandomOperations) {
       capacity = static_cast<uint32_t>(pick(3000));
       t.SetCapacity(capacity);
     }
-    const std::string name = "name" + std::to_string(pick(12));
+    const std::string name = NameFor(pick(12));
     const std::string value(static_cast<size_t>(pick(6) * 7), static_cast<char>('a' + pick(3)));
-    if (pick(2) == 0) {
-      Add(t, name, value);
-    } else {
-      t.Insert(name, value, EncoderTable::Hash(name, value));
-    }
+    Add(t, name, value);
     // Rebuild the model from the table itself (DecoderTable's own test covers eviction); here we
     // check that the indexes agree with the entries.
     model.clear();
@@ -88,7 +121,7 @@ TEST(EncoderTableTest, MatchesBruteForceUnderRandomOperations) {
       model.emplace_back(std::string(t.Get(i).name), std::string(t.Get(i).value));
     }
     for (int q = 0; q < 4; ++q) {
-      const std::string qn = "name" + std::to_string(pick(12));
+      const std::string qn = NameFor(pick(12));
       const std::string qv(static_cast<size_t>(pick(6) * 7), static_cast<char>('a' + pick(3)));
       uint32_t exact = 0, named = 0;
       for (size_t i = 0; i < model.size(); ++i) {
@@ -97,7 +130,18 @@ TEST(EncoderTableTest, MatchesBruteForceUnderRandomOperations) {
       }
       const EncoderTable::Match m = Find(t, qn, qv);
       ASSERT_EQ(m.exact_index, exact) << "step " << step << " " << qn << "=" << qv;
-      ASSERT_EQ(m.name_index, exact != 0 ? exact : named) << "step " << step << " " << qn;
+      const bool static_name = qn.find("name") != 0;
+      if (static_name) {
+        // The shortcut finds the exact match when it is the newest entry of its name.
+        uint32_t newest = 0;
+        for (size_t i = 0; i < model.size() && newest == 0; ++i) {
+          if (model[i].first == qn) newest = model[i].second == qv ? 62 + i : UINT32_MAX;
+        }
+        ASSERT_EQ(t.NewestIfEqual(StaticNameIndex(qn), qv), newest == UINT32_MAX ? 0 : newest)
+            << "step " << step << " " << qn << "=" << qv;
+      }
+      ASSERT_EQ(m.name_index, exact != 0 || static_name ? exact : named)
+          << "step " << step << " " << qn;
     }
   }
 }

@@ -10,6 +10,8 @@
 
 #include "gtest/gtest.h"
 #include "hpack/decoder.h"
+#include "hpack/huffman.h"
+#include "hpack/varint.h"
 #include "hpack/rfc7541_examples.h"
 #include "hpack/test_util.h"
 
@@ -207,6 +209,35 @@ TEST(EncoderTest, HuffmanOnlyWhenShorter) {
   Encoder raw({.use_huffman = false});
   EXPECT_EQ(EncodeHex(raw, {{":authority", "www.example.com"}}),
             Hex("410f 7777 772e 6578 616d 706c 652e 636f 6d"));
+}
+
+TEST(EncoderTest, LongHuffmanStringsGetAMultiByteLengthPrefix) {
+  // The Huffman code is written behind a one-byte length prefix; at 127 bytes and more the
+  // prefix takes more bytes (§5.1) and the code moves up behind it. "0" has a 5-bit code, so
+  // c zeros take ceil(5c / 8) bytes: 201 -> 126, 202 -> 127, 204 -> 128.
+  for (size_t chars : {size_t{160}, size_t{201}, size_t{202}, size_t{204}, size_t{1600}}) {
+    SCOPED_TRACE(chars);
+    const std::string value(chars, '0');
+    const size_t code_length = (5 * chars + 7) / 8;
+    ASSERT_EQ(HuffmanEncodedLength(value), code_length);
+    ByteSink expected;
+    expected.Append(std::string_view("\x40\x01x", 3));  // incremental indexing, name "x"
+    AppendVarint(0x80, 7, static_cast<uint32_t>(code_length), expected);
+    HuffmanEncode(value, code_length, expected);
+    ASSERT_EQ(expected.size(), 3 + VarintLength(7, static_cast<uint32_t>(code_length)) + code_length);
+
+    Encoder e;
+    EXPECT_EQ(EncodeHex(e, {{"x", value}}), ToHex(expected.span()));
+    ByteSink sink;
+    Encoder e2;
+    e2.Encode(std::vector<HeaderField>{{"x", value}}, sink);
+    Decoder d;
+    std::mt19937 rng(1);
+    const BlockResult r = DecodeBlock(d, sink.span(), Split::kWhole, rng);
+    ASSERT_EQ(r.error, HpackError::kNone);
+    ASSERT_EQ(r.fields.size(), 1u);
+    EXPECT_EQ(r.fields[0].value, value);
+  }
 }
 
 TEST(EncoderTest, PolicySkipsValuesThatRarelyRepeat) {

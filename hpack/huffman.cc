@@ -26,19 +26,45 @@ using internal::kHuffmanSymbolsByCode;
 
 constexpr unsigned kEos = 256;
 
-// Primary table entry fields (see tools/gen_huffman_table.py, ENTRY LAYOUT).
+// The decoder's primary table: the generated kHuffmanPrimary (see tools/gen_huffman_table.py,
+// ENTRY LAYOUT) rearranged at compile time so that the hot loop needs fewest instructions:
+//   bits  0-5   total bits consumed (the 64-bit shift count, which x86 masks to 6 bits anyway;
+//               four entries can be summed and masked once: 4 x 12 < 64)
+//   bits  8-15  first symbol; bits 16-23 second symbol (stored as one 16-bit word)
+//   bits 24-28  length of the first symbol's code
+//   bits 30-31  number of symbols (a shift, no mask)
+namespace generated {
+constexpr uint32_t Bits(uint32_t e) { return e & 63; }
+constexpr uint32_t Count(uint32_t e) { return (e >> 6) & 3; }
+constexpr uint32_t FirstBits(uint32_t e) { return (e >> 8) & 31; }
+constexpr uint32_t Symbols(uint32_t e) { return e >> 16; }
+}  // namespace generated
+
+constexpr auto kPrimary = [] {
+  std::array<uint32_t, std::size(kHuffmanPrimary)> table{};
+  for (size_t i = 0; i < table.size(); ++i) {
+    const uint32_t e = kHuffmanPrimary[i];
+    table[i] = generated::Bits(e) | generated::Symbols(e) << 8 | generated::FirstBits(e) << 24 |
+               generated::Count(e) << 30;
+  }
+  return table;
+}();
+static_assert(sizeof(kPrimary) == sizeof(kHuffmanPrimary));
+
 constexpr uint32_t EntryBits(uint32_t e) { return e & 63; }
-constexpr uint32_t EntryCount(uint32_t e) { return (e >> 6) & 3; }
-constexpr uint32_t EntryFirstBits(uint32_t e) { return (e >> 8) & 31; }
+constexpr uint32_t EntryCount(uint32_t e) { return e >> 30; }
+constexpr uint32_t EntryFirstBits(uint32_t e) { return (e >> 24) & 31; }
+constexpr uint8_t EntryFirstSymbol(uint32_t e) { return static_cast<uint8_t>(e >> 8); }
+constexpr uint8_t EntrySecondSymbol(uint32_t e) { return static_cast<uint8_t>(e >> 16); }
 
 // A refill leaves at least 56 valid bits in the accumulator; a group of look-ups that each
 // consume at most kHuffmanPrimaryBits bits runs on one refill.
 constexpr int kGroup = 56 / kHuffmanPrimaryBits;
-constexpr size_t kGroupBits = size_t{kGroup} * kHuffmanPrimaryBits;
 // Each look-up stores two output bytes (the second may be garbage, overwritten later).
 constexpr size_t kGroupOutput = 2 * kGroup;
 
 static_assert(kHuffmanPrimaryBits >= 8 && kHuffmanPrimaryBits <= 14);
+static_assert(kGroup * kHuffmanPrimaryBits < 64, "the group's sum of entries would carry");
 static_assert(kHuffmanLevels[std::size(kHuffmanLevels) - 1].limit == uint64_t{1} << 32);
 static_assert(kHuffmanCodeLengths[kEos] == 30 && kHuffmanCodes[kEos] == 0x3fffffff);
 
@@ -65,7 +91,7 @@ inline void Store64BE(uint8_t* p, uint64_t v) {
 
 // Stores the entry's two symbol bytes (first symbol first).
 inline void StoreSymbols(uint8_t* p, uint32_t e) {
-  uint16_t v = static_cast<uint16_t>(e >> 16);
+  uint16_t v = static_cast<uint16_t>(e >> 8);
   if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap16(v);
   std::memcpy(p, &v, 2);
 }
@@ -105,13 +131,15 @@ inline uint64_t TailWord(const uint8_t* end, size_t rest, size_t in_len) {
 
 enum class Step { kContinue, kDone, kError };
 
-// Decode decodes `in_len` bytes at `in` into at most `out_cap` bytes at `out`.
+// Decode decodes `in_len` bytes at `in` into at most `out_cap` bytes at `out`. kPadded: the
+// kHuffmanDecodeSlack bytes after out + out_cap may be written to as well.
 //
 // The accumulator `bits` holds the next input bits left-justified; its first `nbits` bits are
 // loaded. Near the end some of them may be the 1-bits that follow the input, which is why
 // `left`, the number of input bits not yet consumed, decides what is real. Bits after the
 // first `nbits` are either zero or what follows in the input, so OR-ing a reload over them is
 // harmless.
+template <bool kPadded>
 bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size_t* out_len) {
   H2_DCHECK_LE(in_len, SIZE_MAX / 8);
   uint64_t bits = 0;
@@ -128,23 +156,36 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
 
   // One step after a refill (56 <= nbits <= 63).
   auto step = [&]() __attribute__((always_inline)) {
-    uint32_t e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
-    // The fast path: a group of look-ups while there are at least kGroupBits input bits and
-    // kGroupOutput bytes of room. A look-up whose first code is longer than the primary table
-    // (entry 0) consumes nothing, so the rest of the group repeats it; the next step starts
-    // with it and goes to the careful path.
-    if (H2_PREDICT_TRUE(EntryBits(e) != 0 && left >= kGroupBits &&
-                        static_cast<size_t>(o_end - o) >= kGroupOutput)) {
-      const unsigned before = nbits;
+    uint32_t e = kPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+    // The fast path: a group of look-ups while there are kGroupOutput bytes of room (padded:
+    // any room, the stores may go into the slack). A look-up whose first code is longer than
+    // the primary table (entry 0) consumes nothing, so the rest of the group repeats it; the
+    // next step starts with it and goes to the careful path.
+    //
+    // Near the end the look-ups may run past the input into the 1-bits that follow it. A valid
+    // string ends with at most 7 1-bits, and no code but EOS (30 bits) is all 1-bits, so there
+    // the look-ups find entry 0 and consume nothing. A code that completes only with the
+    // 1-bits after the input means the input ended with something other than padding, an
+    // error: it shows as more bits consumed than the input had.
+    if (H2_PREDICT_TRUE(EntryBits(e) != 0 && (kPadded ? o <= o_end
+                                                       : static_cast<size_t>(o_end - o) >=
+                                                             kGroupOutput))) {
+      // The entries' sum: its low 6 bits are the bits consumed (at most 4 x 12 < 64).
+      uint32_t sum = 0;
 #pragma GCC unroll 8
       for (int g = 0; g < kGroup; ++g) {
-        if (g != 0) e = kHuffmanPrimary[bits >> (64 - kHuffmanPrimaryBits)];
+        if (g != 0) e = kPrimary[bits >> (64 - kHuffmanPrimaryBits)];
         StoreSymbols(o, e);
         o += EntryCount(e);
         bits <<= EntryBits(e);
-        nbits -= EntryBits(e);
+        sum += e;
       }
-      left -= before - nbits;
+      const unsigned used = EntryBits(sum);
+      nbits -= used;
+      if (H2_PREDICT_FALSE(used > left)) return Step::kError;
+      left -= used;
+      // Padded, the group may have gone past out_cap: the string is too long.
+      if (kPadded && H2_PREDICT_FALSE(o > o_end)) return Step::kError;
       return Step::kContinue;
     }
 
@@ -171,8 +212,8 @@ bool Decode(const uint8_t* in, size_t in_len, uint8_t* out, size_t out_cap, size
         if (n > avail) return Step::kDone;  // An incomplete code: the padding.
       }
       if (static_cast<size_t>(o_end - o) < count) return Step::kError;  // Over max_output.
-      o[0] = static_cast<uint8_t>(e >> 16);
-      if (count == 2) o[1] = static_cast<uint8_t>(e >> 24);
+      o[0] = EntryFirstSymbol(e);
+      if (count == 2) o[1] = EntrySecondSymbol(e);
       o += count;
       consume(n);
       return Step::kContinue;
@@ -245,30 +286,30 @@ size_t HuffmanEncodedLength(std::string_view s) {
   return (b0 + b1 + b2 + b3 + 7) / 8;
 }
 
-void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink& out) {
-  H2_DCHECK_EQ(encoded_length, HuffmanEncodedLength(s));
+namespace {
+
+// EncodeTo writes the code of [p, end) at `o`, padded to a whole byte, if it takes at most
+// o_limit - o bytes, and returns the end of the code; else it returns nullptr. It stores 8 bytes
+// at a time at positions <= o_limit only, so it writes inside [o, o_limit + 8).
+uint8_t* EncodeTo(const uint8_t* p, const uint8_t* const end, uint8_t* o,
+                  const uint8_t* const o_limit) {
   // Each step stores 8 bytes at `o`, of which only the complete ones count; the others are
   // overwritten by the next step or lie in the 8 bytes of slack.
-  uint8_t* const start = out.Reserve(encoded_length + 8);
-  // A step stores at o <= o_limit only, so even a wrong `encoded_length` (a caller's bug) cannot
-  // make it write outside what was reserved.
-  const uint8_t* const o_limit = start + encoded_length;
-  uint8_t* o = start;
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const uint8_t* const end = p + s.size();
   // The first `n` bits of `acc` (n <= 7 between steps) are pending output; the rest are zero.
   uint64_t acc = 0;
   unsigned n = 0;
 
-  auto emit = [&](uint64_t left_justified_code, unsigned length) {
+  // Emits one code (at most 56 bits); false if the output would pass o_limit.
+  auto emit = [&](uint64_t left_justified_code, unsigned length) __attribute__((always_inline)) {
+    if (H2_PREDICT_FALSE(o > o_limit)) return false;
     // n + length <= 7 + 56 < 64, so the shift below is by less than 64.
     acc |= left_justified_code >> n;
     n += length;
-    H2_CHECK(o <= o_limit);
     Store64BE(o, acc);
     o += n >> 3;
     acc <<= n & 56;
     n &= 7;
+    return true;
   };
 
   // Codes of two symbols are joined off the accumulator's dependency chain, and two such pairs
@@ -284,24 +325,54 @@ void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink
     join(p, &c12, &l12);
     join(p + 2, &c34, &l34);
     if (H2_PREDICT_TRUE(l12 + l34 <= 56)) {
-      emit(c12 | (c34 >> l12), l12 + l34);
+      if (!emit(c12 | (c34 >> l12), l12 + l34)) return nullptr;
     } else {
       // Emit the four symbols one by one (each at most 30 bits).
-      for (int i = 0; i < 4; ++i) emit(kLeftJustifiedCodes[p[i]], kHuffmanCodeLengths[p[i]]);
+      for (int i = 0; i < 4; ++i) {
+        if (!emit(kLeftJustifiedCodes[p[i]], kHuffmanCodeLengths[p[i]])) return nullptr;
+      }
     }
   }
-  for (; p != end; ++p) emit(kLeftJustifiedCodes[*p], kHuffmanCodeLengths[*p]);
+  for (; p != end; ++p) {
+    if (!emit(kLeftJustifiedCodes[*p], kHuffmanCodeLengths[*p])) return nullptr;
+  }
   if (n != 0) {
     // Pad with the most significant bits of EOS: 1-bits.
-    H2_CHECK(o < o_limit);
+    if (o >= o_limit) return nullptr;
     *o++ = static_cast<uint8_t>((acc >> 56) | (0xffu >> n));
   }
+  return o <= o_limit ? o : nullptr;
+}
+
+}  // namespace
+
+void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink& out) {
+  H2_DCHECK_EQ(encoded_length, HuffmanEncodedLength(s));
+  uint8_t* const start = out.Reserve(encoded_length + kHuffmanEncodeSlack);
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  // A wrong `encoded_length` (a caller's bug) stops the encoder before it writes outside what
+  // was reserved.
+  const uint8_t* const o = EncodeTo(p, p + s.size(), start, start + encoded_length);
+  H2_CHECK(o != nullptr);
   H2_DCHECK_EQ(static_cast<size_t>(o - start), encoded_length);
   out.Commit(encoded_length);
 }
 
+bool HuffmanEncodeTo(std::string_view s, size_t max_length, uint8_t* out, size_t* out_length) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const uint8_t* const o = EncodeTo(p, p + s.size(), out, out + max_length);
+  if (o == nullptr) return false;
+  *out_length = static_cast<size_t>(o - out);
+  return true;
+}
+
 bool HuffmanDecodeTo(std::span<const uint8_t> in, std::span<uint8_t> out, size_t* out_length) {
-  return Decode(in.data(), in.size(), out.data(), out.size(), out_length);
+  return Decode<false>(in.data(), in.size(), out.data(), out.size(), out_length);
+}
+
+bool HuffmanDecodeToPadded(std::span<const uint8_t> in, uint8_t* out, size_t max_output,
+                           size_t* out_length) {
+  return Decode<true>(in.data(), in.size(), out, max_output, out_length);
 }
 
 bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output, std::string* out) {
@@ -310,7 +381,8 @@ bool HuffmanDecode(std::span<const uint8_t> in, size_t max_output, std::string* 
   out->resize(old_size + cap);
   size_t n = 0;
   const bool ok =
-      Decode(in.data(), in.size(), reinterpret_cast<uint8_t*>(out->data()) + old_size, cap, &n);
+      Decode<false>(in.data(), in.size(), reinterpret_cast<uint8_t*>(out->data()) + old_size, cap,
+                    &n);
   out->resize(old_size + (ok ? n : 0));
   return ok;
 }

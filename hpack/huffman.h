@@ -33,6 +33,19 @@ size_t HuffmanEncodedLength(std::string_view s);
 // point into `out`.
 void HuffmanEncode(std::string_view s, size_t encoded_length, h2engine::ByteSink& out);
 
+// kHuffmanEncodeSlack is how many bytes past `max_length` HuffmanEncodeTo may write to.
+inline constexpr size_t kHuffmanEncodeSlack = 8;
+
+// HuffmanEncodeTo writes the Huffman code of `s` (padded as HuffmanEncode pads it) to `out` and
+// sets *out_length to its length, if that length is at most `max_length`; otherwise it returns
+// false, having written unspecified bytes. Either way it writes only inside
+// [out, out + max_length + kHuffmanEncodeSlack), which must be writable, and stops as soon as
+// the code passes `max_length`: an encoder can try Huffman coding with max_length = raw length
+// - 1 and fall back to the raw string, in one pass over the string instead of two. `s` must
+// not overlap that memory.
+[[nodiscard]] bool HuffmanEncodeTo(std::string_view s, size_t max_length, uint8_t* out,
+                                   size_t* out_length);
+
 // HuffmanMaxDecodedLength returns an upper bound of the decoded length of `encoded_length`
 // bytes of Huffman code: floor(8 * encoded_length / 5), as the shortest code has 5 bits.
 constexpr size_t HuffmanMaxDecodedLength(size_t encoded_length) {
@@ -56,6 +69,17 @@ constexpr size_t HuffmanMaxDecodedLength(size_t encoded_length) {
 // only inside `out`; a buffer of HuffmanMaxDecodedLength(in.size()) bytes always suffices.
 [[nodiscard]] bool HuffmanDecodeTo(std::span<const uint8_t> in, std::span<uint8_t> out,
                                    size_t* out_length);
+
+// kHuffmanDecodeSlack is how many bytes past `max_output` HuffmanDecodeToPadded may write to.
+inline constexpr size_t kHuffmanDecodeSlack = 8;
+
+// HuffmanDecodeToPadded is HuffmanDecodeTo into [out, out + max_output) for a caller whose
+// buffer has kHuffmanDecodeSlack more writable bytes after it (their contents afterwards are
+// unspecified). With the slack the decoder stores two symbols per table look-up up to the
+// limit, which makes short strings (most header values) cheaper. Same results as
+// HuffmanDecodeTo with out.size() == max_output.
+[[nodiscard]] bool HuffmanDecodeToPadded(std::span<const uint8_t> in, uint8_t* out,
+                                         size_t max_output, size_t* out_length);
 
 }  // namespace h2engine::hpack
 

@@ -440,6 +440,31 @@ TEST(HuffmanTest, DecodeToWritesOnlyInsideItsBuffer) {
   }
 }
 
+TEST(HuffmanTest, EncodeToStopsAtMaxLengthAndWritesOnlyWithinTheSlack) {
+  // Text (short codes), binary (codes up to 30 bits, the one-by-one path) and lengths around
+  // every group boundary; max_length from well below the code's length to above it.
+  std::mt19937 rng(9);
+  for (int i = 0; i < 400; ++i) {
+    std::string s(rng() % 70, '\0');
+    for (char& c : s) c = static_cast<char>(i % 3 == 0 ? rng() : 'a' + rng() % 26);
+    const std::vector<uint8_t> expected = Reference::Get().Encode(s);
+    for (size_t max_length : {size_t{0}, expected.size() / 2, expected.size() - (s.empty() ? 0 : 1),
+                              expected.size(), expected.size() + 1, s.size() * 4 + 1}) {
+      std::vector<uint8_t> buf(max_length + kHuffmanEncodeSlack + 16, 0xa5);
+      size_t n = 12345;
+      const bool ok = HuffmanEncodeTo(s, max_length, buf.data(), &n);
+      ASSERT_EQ(ok, expected.size() <= max_length) << i << " max " << max_length;
+      if (ok) {
+        ASSERT_EQ(n, expected.size());
+        ASSERT_EQ(std::vector<uint8_t>(buf.begin(), buf.begin() + n), expected) << i;
+      }
+      for (size_t j = max_length + kHuffmanEncodeSlack; j < buf.size(); ++j) {
+        ASSERT_EQ(buf[j], 0xa5) << "wrote past the slack, " << i << " max " << max_length;
+      }
+    }
+  }
+}
+
 TEST(HuffmanTest, MaxDecodedLengthIsTheFiveBitBound) {
   EXPECT_EQ(HuffmanMaxDecodedLength(0), 0u);
   EXPECT_EQ(HuffmanMaxDecodedLength(1), 1u);
@@ -506,6 +531,21 @@ TEST(HuffmanTest, DecoderAgreesWithReferenceOnArbitraryInput) {
     std::string got;
     bool got_ok = HuffmanDecode(in, SIZE_MAX, &got);
     ASSERT_EQ(got_ok, want_ok) << ToHex(in);
+    // The padded decoder, with room for everything and with a limit just too small for the
+    // result (its stores may go into the slack, never past it).
+    for (const size_t limit : {HuffmanMaxDecodedLength(in.size()), want.size() - 1}) {
+      if (limit == SIZE_MAX) continue;  // want is empty
+      std::vector<uint8_t> buf(limit + kHuffmanDecodeSlack + 8, 0xa5);
+      size_t n = 0;
+      const bool ok = HuffmanDecodeToPadded(in, buf.data(), limit, &n);
+      ASSERT_EQ(ok, want_ok && want.size() <= limit) << ToHex(in) << " limit " << limit;
+      if (ok) {
+        ASSERT_EQ(std::string(buf.begin(), buf.begin() + n), want) << ToHex(in);
+      }
+      for (size_t j = limit + kHuffmanDecodeSlack; j < buf.size(); ++j) {
+        ASSERT_EQ(buf[j], 0xa5) << "wrote past the slack: " << ToHex(in);
+      }
+    }
     if (want_ok) {
       ASSERT_EQ(got, want) << ToHex(in);
       ++accepted;

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "hpack/equal_bytes.h"
+
 namespace h2engine::hpack {
 
 struct StaticEntry {
@@ -144,9 +146,26 @@ static_assert(NoCollisions(), "static table name hash has a collision: pick new 
 inline uint32_t StaticNameIndex(std::string_view name) {
   if (name.empty()) return 0;
   const uint8_t index = static_table_internal::kNameSlots[static_table_internal::NameSlot(name)];
-  if (index == 0 || kStaticTable[index - 1].name != name) return 0;
+  if (index == 0 || !EqualBytes(kStaticTable[index - 1].name, name)) return 0;
   return index;
 }
+
+namespace static_table_internal {
+
+// kNameRuns[i] is the number of entries from index i on that share entry i's name (entries
+// with one name are adjacent in Appendix A).
+inline constexpr std::array<uint8_t, kStaticTableSize + 1> kNameRuns = [] {
+  std::array<uint8_t, kStaticTableSize + 1> runs{};
+  for (size_t i = kStaticTableSize; i >= 1; --i) {
+    runs[i] = 1;
+    if (i < kStaticTableSize && kStaticTable[i].name == kStaticTable[i - 1].name) {
+      runs[i] = static_cast<uint8_t>(runs[i + 1] + 1);
+    }
+  }
+  return runs;
+}();
+
+}  // namespace static_table_internal
 
 // StaticLookup finds `name` and (name, value) in the static table.
 inline StaticMatch StaticLookup(std::string_view name, std::string_view value) {
@@ -154,8 +173,9 @@ inline StaticMatch StaticLookup(std::string_view name, std::string_view value) {
   const uint32_t first = StaticNameIndex(name);
   if (first == 0) return match;
   match.name_index = static_cast<uint8_t>(first);
-  for (uint32_t i = first; i <= kStaticTableSize && kStaticTable[i - 1].name == name; ++i) {
-    if (kStaticTable[i - 1].value == value) {
+  const uint32_t end = first + static_table_internal::kNameRuns[first];
+  for (uint32_t i = first; i < end; ++i) {
+    if (EqualBytes(kStaticTable[i - 1].value, value)) {
       match.exact_index = static_cast<uint8_t>(i);
       break;
     }
