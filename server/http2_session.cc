@@ -17,8 +17,6 @@ namespace h2engine::server {
 
 namespace {
 
-constexpr size_t kPrefaceSize = 24;
-
 // ValueForHttp2 trims a field value the way RFC 9113 §8.2.1 wants it (no leading or trailing
 // SP/HTAB); false if the value cannot be sent at all (CR, LF, NUL, other controls).
 bool ValueForHttp2(std::string_view value, std::string_view* out) {
@@ -350,7 +348,6 @@ void Http2Session::OnHeaders(h2::StreamId id, h2::HeadersKind kind, const h2::He
 
   Request request;
   std::string cookies;
-  std::optional<std::string_view> host;
   for (const h2::HeaderEntry& f : headers) {
     if (!f.name.empty() && f.name[0] == ':') {
       if (f.name == ":method") {
@@ -423,7 +420,6 @@ void Http2Session::OnStreamClosed(h2::StreamId id, h2::ErrorCode code) {
 }
 
 void Http2Session::OnConnectionError(h2::ErrorCode code, std::string_view reason) {
-  engine_finished_ = true;
   if (tracer_) {
     tracer_->Line("info",
                   "connection finished: " + std::string(h2::ErrorCodeName(code)) + " (" +
