@@ -171,8 +171,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   counters->completed = 0;
   {
     OutputChecker checker;
-    auto session = std::make_unique<Http2Session>(host, app, options,
-                                                  ConnectionInfo{"127.0.0.1:1", "https"});
+    auto session =
+        std::make_unique<Http2Session>(host, app, options, ConnectionInfo{"127.0.0.1:1", "https"});
     uint32_t seed = options_byte >> 3;
     size_t pos = 0;
     std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(input.data()), input.size());
