@@ -212,8 +212,7 @@ class Http2ServerTest : public ::testing::Test {
   }
 
   std::string Curl(const std::string& args) {
-    return testing::Shell("curl -s -S --max-time 5 --cacert " + cert_path_ + " " + args +
-                          " 2>&1");
+    return testing::Shell("curl -s -S --max-time 5 --cacert " + cert_path_ + " " + args + " 2>&1");
   }
   std::string Url(const std::string& scheme, const std::string& path) {
     return scheme + "://127.0.0.1:" + std::to_string(port_) + path;
@@ -274,8 +273,9 @@ TEST_F(Http2ServerTest, H2cWithPriorKnowledge) {
   h2::StreamId a = client->Submit("GET", "/hello");
   h2::StreamId b = client->Submit("GET", "/async");
   h2::StreamId c = client->Submit("GET", "/missing");
-  ASSERT_TRUE(client->RunUntil(
-      [&] { return client->stream_closed(a) && client->stream_closed(b) && client->stream_closed(c); }));
+  ASSERT_TRUE(client->RunUntil([&] {
+    return client->stream_closed(a) && client->stream_closed(b) && client->stream_closed(c);
+  }));
   EXPECT_EQ(client->response(a).body, "hello\n");
   EXPECT_EQ(client->response(b).body, "from a worker thread\n");
   EXPECT_EQ(client->response(c).status, 404);
@@ -299,8 +299,8 @@ TEST_F(Http2ServerTest, H2cUpgradeAnswersStreamOne) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   while (std::chrono::steady_clock::now() < deadline) {
     frames += c.TakeBuffered() + c.ReadSome(milliseconds(50));
-    std::string trace = h2::TraceFrames(
-        {reinterpret_cast<const uint8_t*>(frames.data()), frames.size()});
+    std::string trace =
+        h2::TraceFrames({reinterpret_cast<const uint8_t*>(frames.data()), frames.size()});
     if (trace.find("DATA frame") != std::string::npos &&
         trace.find("END_STREAM") != std::string::npos) {
       break;
@@ -356,10 +356,18 @@ TEST_F(Http2ServerTest, SameRoutesAnswerIdenticallyOverHttp1AndHttp2) {
     std::string path;
   };
   const std::vector<Case> cases = {
-      {"GET", "/hello"},     {"GET", "/headers"},          {"GET", "/trailers"},
-      {"GET", "/stream"},    {"GET", "/missing"},          {"POST", "/hello"},
-      {"HEAD", "/hello"},    {"GET", "/static/small.txt"}, {"HEAD", "/static/small.txt"},
-      {"GET", "/nocontent"}, {"GET", "/early"},            {"GET", "/async"},
+      {"GET", "/hello"},
+      {"GET", "/headers"},
+      {"GET", "/trailers"},
+      {"GET", "/stream"},
+      {"GET", "/missing"},
+      {"POST", "/hello"},
+      {"HEAD", "/hello"},
+      {"GET", "/static/small.txt"},
+      {"HEAD", "/static/small.txt"},
+      {"GET", "/nocontent"},
+      {"GET", "/early"},
+      {"GET", "/async"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.method + " " + c.path);
@@ -792,7 +800,8 @@ TEST_F(Http2ServerTest, CurlHttp2OverTls) {
   // A 300 KiB upload and a static file.
   std::string big(300 * 1024, 'x');
   ASSERT_TRUE(testing::WriteFile(root_ + "/upload.bin", big));
-  std::string echoed = Curl("--http2 --data-binary @" + root_ + "/upload.bin " + Url("https", "/echo"));
+  std::string echoed =
+      Curl("--http2 --data-binary @" + root_ + "/upload.bin " + Url("https", "/echo"));
   EXPECT_TRUE(echoed == big) << echoed.size();
   EXPECT_EQ(Curl("--http2 " + Url("https", "/static/small.txt")), "a small static file\n");
 }
@@ -800,8 +809,8 @@ TEST_F(Http2ServerTest, CurlHttp2OverTls) {
 TEST_F(Http2ServerTest, CurlPriorKnowledge) {
   if (!testing::HaveCurl()) GTEST_SKIP() << "curl not installed";
   Start();
-  std::string out = Curl("--http2-prior-knowledge -D - -w '\\n%{http_version}' " +
-                         Url("http", "/echo"));
+  std::string out =
+      Curl("--http2-prior-knowledge -D - -w '\\n%{http_version}' " + Url("http", "/echo"));
   EXPECT_NE(out.find("HTTP/2 200"), std::string::npos) << out;
   EXPECT_NE(out.find("x-protocol: h2"), std::string::npos) << out;
   EXPECT_EQ(out.substr(out.size() - 2), "\n2") << out;

@@ -17,8 +17,6 @@ namespace h2engine::server {
 
 namespace {
 
-constexpr size_t kPrefaceSize = 24;
-
 // ValueForHttp2 trims a field value the way RFC 9113 §8.2.1 wants it (no leading or trailing
 // SP/HTAB); false if the value cannot be sent at all (CR, LF, NUL, other controls).
 bool ValueForHttp2(std::string_view value, std::string_view* out) {
@@ -62,8 +60,8 @@ class Http2Session::Stream final : public ExchangeSink {
   const h2::StreamId id;
   std::shared_ptr<Exchange> exchange;
   Headers request_trailers;
-  bool request_ended = false;   // the client's END_STREAM
-  bool closed = false;          // OnStreamClosed, or the transport is gone
+  bool request_ended = false;  // the client's END_STREAM
+  bool closed = false;         // OnStreamClosed, or the transport is gone
   bool head_request = false;
   bool expect_continue = false;
   bool continue_sent = false;
@@ -350,7 +348,6 @@ void Http2Session::OnHeaders(h2::StreamId id, h2::HeadersKind kind, const h2::He
 
   Request request;
   std::string cookies;
-  std::optional<std::string_view> host;
   for (const h2::HeaderEntry& f : headers) {
     if (!f.name.empty() && f.name[0] == ':') {
       if (f.name == ":method") {
@@ -386,8 +383,8 @@ void Http2Session::OnHeaders(h2::StreamId id, h2::HeadersKind kind, const h2::He
   }
   Exchange::Options exchange_options;
   exchange_options.body_window = options_.body_window;
-  s.exchange = Exchange::Create(host_->loop().handle(), clock_, &s, std::move(request),
-                                exchange_options);
+  s.exchange =
+      Exchange::Create(host_->loop().handle(), clock_, &s, std::move(request), exchange_options);
   streams_[id] = std::move(stream);
   ++requests_started_;
   to_dispatch_.push_back(id);
@@ -413,9 +410,10 @@ void Http2Session::OnStreamClosed(h2::StreamId id, h2::ErrorCode code) {
   Stream* s = Find(id);
   if (s == nullptr) return;
   if (tracer_ && code != h2::ErrorCode::kNoError) {
-    tracer_->Line("info", "stream " + std::to_string(id) + " closed with " +
-                              std::string(h2::ErrorCodeName(code)),
-                  Now());
+    tracer_->Line(
+        "info",
+        "stream " + std::to_string(id) + " closed with " + std::string(h2::ErrorCodeName(code)),
+        Now());
   }
   s->closed = true;
   FinishExchange(*s, s->response_complete);
@@ -423,7 +421,6 @@ void Http2Session::OnStreamClosed(h2::StreamId id, h2::ErrorCode code) {
 }
 
 void Http2Session::OnConnectionError(h2::ErrorCode code, std::string_view reason) {
-  engine_finished_ = true;
   if (tracer_) {
     tracer_->Line("info",
                   "connection finished: " + std::string(h2::ErrorCodeName(code)) + " (" +
@@ -540,8 +537,8 @@ h2::DataChunk Http2Session::ReadBody(Stream& s, size_t max, ByteSink& out) {
   if (s.source_waiting || s.awaiting_trailers) return {0, false, true};
   std::string chunk;
   BodySource::Status status = s.source->Read(max, &chunk);
-  bool too_long = chunk.size() > max ||
-                  (s.expected_length && s.body_bytes + chunk.size() > *s.expected_length);
+  bool too_long =
+      chunk.size() > max || (s.expected_length && s.body_bytes + chunk.size() > *s.expected_length);
   if (status == BodySource::Status::kError || too_long ||
       (status == BodySource::Status::kData && chunk.empty())) {
     // The body cannot be completed: reset the stream (after the engine returns).

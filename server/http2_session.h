@@ -194,13 +194,12 @@ class Http2Session : public Session, private h2::ConnectionVisitor {
   std::string extra_;
   size_t extra_at_ = 0;
 
-  size_t preface_left_ = 24;  // client preface bytes not yet seen (not traced or scanned)
+  size_t preface_left_ = h2::kClientPreface.size();  // not yet seen (not traced or scanned)
   uint64_t requests_started_ = 0;
   bool pumping_ = false;
   bool input_closed_ = false;
   bool closing_ = false;  // timed out: GOAWAY sent, streams reset
   bool done_ = false;     // the transport is gone
-  bool engine_finished_ = false;  // OnConnectionError seen
   std::time_t date_second_ = 0;
   std::string date_value_;
 };

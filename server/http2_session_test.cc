@@ -88,7 +88,8 @@ class Harness : public SessionHost, public h2::ConnectionVisitor {
         std::span<const uint8_t> views[8];
         size_t n = session_->GatherOutput(views);
         std::string bytes;
-        for (size_t i = 0; i < n; ++i) bytes.append(reinterpret_cast<const char*>(views[i].data()), views[i].size());
+        for (size_t i = 0; i < n; ++i)
+          bytes.append(reinterpret_cast<const char*>(views[i].data()), views[i].size());
         if (bytes.empty()) break;
         server_bytes_ += bytes;
         session_->ConsumeOutput(bytes.size());
@@ -101,8 +102,8 @@ class Harness : public SessionHost, public h2::ConnectionVisitor {
       if (!out.empty() && session_->wants_input()) {
         std::string bytes(reinterpret_cast<const char*>(out.data()), out.size());
         client_->ConsumeOutput(out.size());
-        size_t n = session_->ProcessInput(
-            {reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+        size_t n =
+            session_->ProcessInput({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
         EXPECT_EQ(n, bytes.size());
         moved = true;
       }
@@ -302,12 +303,12 @@ TEST(Http2SessionTest, ExpectContinueWhenTheBodyIsRead) {
       .StreamBody();
   app.Post("/refuse", [](Request&, Responder res) { res.Respond(403, "no\n"); }).StreamBody();
   Harness h(app);
-  h2::StreamId id = h.Request("POST", "/upload", {{"expect", "100-continue"}},
-                              std::make_unique<Silent>());
+  h2::StreamId id =
+      h.Request("POST", "/upload", {{"expect", "100-continue"}}, std::make_unique<Silent>());
   EXPECT_EQ(h.stream(id).informational, std::vector<int>{100});
   EXPECT_EQ(h.stream(id).status, 200);
-  h2::StreamId refused = h.Request("POST", "/refuse", {{"expect", "100-continue"}},
-                                   std::make_unique<Silent>());
+  h2::StreamId refused =
+      h.Request("POST", "/refuse", {{"expect", "100-continue"}}, std::make_unique<Silent>());
   EXPECT_TRUE(h.stream(refused).informational.empty());
   EXPECT_EQ(h.stream(refused).status, 403);
 }

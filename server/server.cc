@@ -139,8 +139,8 @@ std::unique_ptr<Session> Server::MakeHttp1(SessionHost* host, const SocketAddres
       return h2;
     };
   }
-  return std::make_unique<Http1Session>(host, &app_, options,
-                                        ConnectionInfo{peer.ToString(), over_tls ? "https" : "http"});
+  return std::make_unique<Http1Session>(
+      host, &app_, options, ConnectionInfo{peer.ToString(), over_tls ? "https" : "http"});
 }
 
 std::unique_ptr<Http2Session> Server::MakeHttp2(SessionHost* host, const SocketAddress& peer,

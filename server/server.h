@@ -50,9 +50,9 @@
 #include "server/connection.h"
 #include "server/event_loop.h"
 #include "server/http1_session.h"
+#include "server/http2_session.h"
 #include "server/listener.h"
 #include "server/router.h"
-#include "server/http2_session.h"
 #include "server/tls_transport.h"
 #include "tls/context.h"
 
@@ -164,7 +164,7 @@ class Server {
   std::atomic<bool> shutdown_started_{false};
   std::mutex drain_mu_;
   std::condition_variable drain_cv_;
-  size_t workers_drained_ = 0;  // under drain_mu_
+  size_t workers_drained_ = 0;   // under drain_mu_
   bool stop_requested_ = false;  // under drain_mu_
 };
 

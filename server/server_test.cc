@@ -266,7 +266,7 @@ TEST_F(ServerTest, CurlPostChunkedAndExpectContinue) {
   EXPECT_EQ(out.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << out.substr(0, 200);
   EXPECT_NE(out.find("HTTP/1.1 200 OK\r\n"), std::string::npos);
   EXPECT_NE(out.find("x-body-bytes: 5000\r\n"), std::string::npos);
-  std::system(("rm -rf '" + dir + "'").c_str());
+  EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
 TEST_F(ServerTest, CurlAsyncAndStreamedResponses) {
@@ -307,7 +307,7 @@ TEST_F(ServerTest, CurlStaticFiles) {
   EXPECT_EQ(out.substr(out.size() - 10), "docs index");
   out = Curl("--path-as-is " + Url("/files/../../etc/passwd"));
   EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
-  std::system(("rm -rf '" + dir + "'").c_str());
+  EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
 TEST_F(ServerTest, KeepAliveOnOneConnection) {

@@ -92,10 +92,10 @@ class TlsTransport : public Session {
   TlsTransportOptions options_;
   InnerFactory factory_;
   std::unique_ptr<Session> inner_;
-  std::string plaintext_;  // decrypted, not yet taken by the inner session
-  bool socket_eof_ = false;    // the peer closed its side of the socket
-  bool tls_closed_ = false;    // close_notify received
-  bool drained_ = false;       // ReadPlaintext found nothing more to decrypt (kWantRead)
+  std::string plaintext_;    // decrypted, not yet taken by the inner session
+  bool socket_eof_ = false;  // the peer closed its side of the socket
+  bool tls_closed_ = false;  // close_notify received
+  bool drained_ = false;     // ReadPlaintext found nothing more to decrypt (kWantRead)
   bool inner_told_closed_ = false;
   bool closing_ = false;  // close_notify queued (or the TLS layer failed): done once flushed
   bool connection_closed_ = false;

@@ -49,7 +49,7 @@ class RawClient {
 };
 
 struct Http1Response {
-  bool ok = false;  // a complete response was parsed
+  bool ok = false;                 // a complete response was parsed
   std::vector<int> informational;  // 1xx responses before it
   int status = 0;
   Headers headers;
