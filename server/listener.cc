@@ -241,6 +241,13 @@ std::vector<std::unique_ptr<Listener>> CreateListeners(const ListenOptions& opti
   std::vector<std::unique_ptr<Listener>> out;
   ListenOptions opts = options;
   if (count > 1) opts.reuse_port = true;
+  if (opts.reuse_port && opts.port != 0) {
+    // SO_REUSEPORT would let us share a port that another server (even another h2d) already
+    // listens on. Bind once without it first, so a busy port is an error, not a silent split.
+    ListenOptions probe = opts;
+    probe.reuse_port = false;
+    if (Listener::Create(probe, status) == nullptr) return {};
+  }
   for (size_t i = 0; i < count; ++i) {
     std::unique_ptr<Listener> listener = Listener::Create(opts, status);
     if (listener == nullptr) return {};

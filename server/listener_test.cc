@@ -79,6 +79,25 @@ TEST(Listener, BusyPortIsAClearError) {
   ::close(holder);
 }
 
+TEST(Listener, SecondServerGroupOnABusyPortIsAClearError) {
+  // Both groups set SO_REUSEPORT; without CreateListeners' probe the second would silently
+  // share the port with the first (a second h2d started by mistake).
+  ListenStatus status;
+  auto first = CreateListeners({}, 2, &status);
+  ASSERT_EQ(first.size(), 2u) << status.message;
+  ListenOptions options;
+  options.port = first[0]->port();
+  auto second = CreateListeners(options, 2, &status);
+  EXPECT_TRUE(second.empty());
+  EXPECT_EQ(status.code, ListenError::kAddressInUse);
+  EXPECT_EQ(status.message,
+            "127.0.0.1:" + std::to_string(first[0]->port()) + " is already in use");
+  // Once the first group is gone, the port is free for a new group.
+  first.clear();
+  auto third = CreateListeners(options, 2, &status);
+  EXPECT_EQ(third.size(), 2u) << status.message;
+}
+
 TEST(Listener, BadAddressesAreClearErrors) {
   for (const char* host : {"999.1.1.1", "not a host", "example.com", "1.2.3", "[::1"}) {
     ListenOptions options;
