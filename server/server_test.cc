@@ -22,6 +22,7 @@
 
 #include "gtest/gtest.h"
 #include "server/static_files.h"
+#include "server/testing/raw_client.h"
 
 namespace h2engine::server {
 namespace {
@@ -114,23 +115,13 @@ class Client {
   std::string buffer_;
 };
 
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
+using testing::HaveCurl;
+using testing::Shell;
 
-bool HaveCurl() { return std::system("curl --version >/dev/null 2>&1") == 0; }
-
+// TempDir: the shared helper's fresh directory, failing the test if it could not be made.
 std::string TempDir() {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(tmp ? tmp : "/tmp") + "/server_XXXXXX";
-  EXPECT_NE(::mkdtemp(dir.data()), nullptr);
+  std::string dir = testing::TempDir();
+  EXPECT_FALSE(dir.empty());
   return dir;
 }
 
